@@ -1,3 +1,4 @@
-import * as core from '@actions/core'
-import { HttpClient } from '@actions/http-client'
-core.info('hello ' + typeof HttpClient)
+import { run } from './main.js'
+
+// The bundle's entry, for both the main and the post step: all the work is in run().
+void run()

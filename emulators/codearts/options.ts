@@ -1,0 +1,57 @@
+// Configuration of an emulator instance. Everything is fixed at construction except faults.
+import type { AccessKeySecret } from './auth/verify-signature.js'
+import type { ScenarioName } from './runs/scenarios.js'
+
+export type { AccessKeySecret } from './auth/verify-signature.js'
+export type { ScenarioName } from './runs/scenarios.js'
+
+export interface PipelineConfig {
+  /** 32 characters [0-9a-zA-Z], as every vendor id. */
+  id: string
+  /** The CodeArts project that owns the pipeline (must be listed in `projects`). */
+  projectId: string
+  name?: string
+  scenario: ScenarioName
+  /** How many runs may be active (INIT, RUNNING, PAUSED) at once; default unlimited. */
+  concurrency?: number
+  /** `queued` scenario: phases a new run stays QUEUED before it may start; default 2. */
+  queuedPhases?: number
+  /** `long` scenario: phases the long step keeps RUNNING; default 100. */
+  longPhases?: number
+}
+
+/**
+ * 'per-read': each detail GET of a run moves it one phase (deterministic; default).
+ * { msPerPhase }: runs move one phase per msPerPhase of the injected clock, computed lazily when
+ * observed (no timers), for demos.
+ */
+export type AdvanceMode = 'per-read' | { msPerPhase: number }
+
+export interface CodeArtsEmulatorOptions {
+  /** 0 (default) picks an ephemeral port. */
+  port?: number
+  /** Default 127.0.0.1: the emulator is for loopback use. */
+  host?: string
+  /** CodeArts project ids that exist. */
+  projects?: string[]
+  pipelines?: PipelineConfig[]
+  /** IAM tokens accepted in X-Auth-Token. */
+  tokens?: string[]
+  /** Tokens answered with 401 "The token must be updated." */
+  expiredTokens?: string[]
+  /** AK -> SK (and the security token of a temporary AK). */
+  accessKeys?: Record<string, AccessKeySecret>
+  advance?: AdvanceMode
+  /** The emulator's clock (epoch ms): run times, X-Sdk-Date skew, timed advance. Default Date.now. */
+  now?: () => number
+  /** false (default): a retry keeps the run id. true: a retry creates a new run and returns its id. */
+  retryNewRunId?: boolean
+  /** Active runs allowed across all pipelines before new ones queue with DEVPIPE.00011170; default unlimited. */
+  tenantConcurrency?: number
+  /** Region written into run details; default cn-north-4. */
+  region?: string
+  /** Account (domain) id written into run details. */
+  domainId?: string
+  /** Base of detail_url / modify_url; default the cn-north-4 console. */
+  consoleUrl?: string
+}

@@ -1,0 +1,119 @@
+import type { Clock } from './clock.js'
+import { toRelayError } from './errors.js'
+import type { HttpMethod, HttpRequest, HttpResponse, Transport } from './http.js'
+import type { Logger } from './log.js'
+import { READ_RETRY_POLICY, WRITE_RETRY_POLICY, withRetries, type Intent, type RetryPolicy } from './retry.js'
+import { encodeRfc3986 } from '../signing/uri-encode.js'
+import type { CallOptions } from '../providers/types.js'
+
+export interface ApiRequest {
+  method: HttpMethod
+  /** Path below the base URL, segments already encoded. */
+  path: string
+  query?: Readonly<Record<string, string>>
+  /** Sent as JSON. */
+  body?: unknown
+  intent: Intent
+  /** What the request does, for logs and errors: "start the run". */
+  action: string
+  options?: CallOptions
+}
+
+/**
+ * What differs between vendors at the wire level: how a request carries credentials and how an
+ * answer is read. Everything else — timeouts, retries, logging — is the same for all of them.
+ */
+export interface VendorDialect {
+  /** Adds credentials to one attempt. Called again for every attempt: signatures carry the time. */
+  authorize(request: HttpRequest, now: Date): HttpRequest
+  /** Returns the payload of a vendor answer, or throws the RelayError the answer means. */
+  interpret(response: HttpResponse, request: ApiRequest, nowMs: number): unknown
+}
+
+export interface VendorClientDeps {
+  baseUrl: string
+  transport: Transport
+  clock: Clock
+  log: Logger
+  dialect: VendorDialect
+  requestTimeoutMs: number
+  signal?: AbortSignal
+}
+
+export class VendorClient {
+  constructor(private readonly deps: VendorClientDeps) {}
+
+  async send(request: ApiRequest): Promise<unknown> {
+    const { clock, log, signal } = this.deps
+    const policy = policyFor(request)
+    return withRetries(() => this.attempt(request), {
+      intent: request.intent,
+      policy,
+      clock,
+      signal,
+      onRetry: notice =>
+        log.warning(
+          `Could not ${request.action} (${notice.error.describe()}); trying again in ${(notice.delayMs / 1000).toFixed(1)} s (attempt ${notice.attempt + 1} of ${notice.maxAttempts})`
+        )
+    })
+  }
+
+  private async attempt(request: ApiRequest): Promise<unknown> {
+    const { transport, clock, log, dialect, signal } = this.deps
+    const unsigned: HttpRequest = {
+      method: request.method,
+      url: this.urlFor(request),
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      timeoutMs: request.options?.timeoutMs ?? this.deps.requestTimeoutMs
+    }
+    const started = clock.now()
+    // A write in flight is not interrupted when our job is canceled: cutting it would leave a run
+    // that may exist but whose id we never learn. Letting it finish means it can be stopped.
+    const interruptible = request.intent === 'read' ? signal : undefined
+    const response = await transport(dialect.authorize(unsigned, new Date(clock.now())), interruptible)
+    log.debug(`${request.method} ${new URL(unsigned.url).pathname} -> HTTP ${response.status} in ${clock.now() - started} ms`)
+    try {
+      return dialect.interpret(response, request, clock.now())
+    } catch (error) {
+      throw toRelayError(error)
+    }
+  }
+
+  private urlFor(request: ApiRequest): string {
+    const base = this.deps.baseUrl.replace(/\/+$/, '')
+    const query = Object.entries(request.query ?? {})
+      .map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`)
+      .join('&')
+    return query === '' ? `${base}${request.path}` : `${base}${request.path}?${query}`
+  }
+}
+
+function policyFor(request: ApiRequest): RetryPolicy {
+  const base = request.intent === 'read' ? READ_RETRY_POLICY : WRITE_RETRY_POLICY
+  const options = request.options ?? {}
+  return {
+    ...base,
+    maxAttempts: options.maxAttempts ?? base.maxAttempts,
+    budgetMs: options.budgetMs ?? base.budgetMs
+  }
+}
+
+export type JsonBody = { kind: 'json'; value: unknown } | { kind: 'empty' } | { kind: 'invalid'; text: string }
+
+/** Reads a body that should be JSON, telling apart "no body" and "not JSON" (an HTML error page). */
+export function readJsonBody(response: HttpResponse): JsonBody {
+  const text = response.body.trim()
+  if (text === '') return { kind: 'empty' }
+  try {
+    return { kind: 'json', value: JSON.parse(text) as unknown }
+  } catch {
+    return { kind: 'invalid', text }
+  }
+}
+
+/** The start of a body, on one line, for error messages. */
+export function preview(text: string, length = 120): string {
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length > length ? `${line.slice(0, length)}…` : line
+}

@@ -1,0 +1,246 @@
+import { systemClock, type Clock } from './core/clock.js'
+import { formatElapsed } from './core/duration.js'
+import { RelayError, describeError, toRelayError } from './core/errors.js'
+import { createNodeTransport, type Transport } from './core/http.js'
+import { newCorrelationId, retryRun, startRun } from './core/operations.js'
+import { autoInterval, fixedInterval, waitForRunEnd, type WaitResult } from './core/poll.js'
+import { createGitHubHost } from './host/github.js'
+import type { Host } from './host/types.js'
+import { readSettings, type Settings } from './inputs.js'
+import { createProvider } from './providers/index.js'
+import type { Provider, RunRef, RunState, Status } from './providers/types.js'
+import { jobName, runDurationSeconds, stateLine, summaryMarkdown } from './report.js'
+
+export interface Deps {
+  host: Host
+  transport: Transport
+  clock: Clock
+  /** Aborts when our own job is canceled (SIGINT/SIGTERM). */
+  signal: AbortSignal
+}
+
+/** The real world: the GitHub host, node's network, the system clock, and the runner's signals. */
+export function defaultDeps(): Deps {
+  const controller = new AbortController()
+  // The runner cancels a step with SIGINT, then SIGTERM 7.5 s later: either one starts the stop.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => controller.abort(`received ${signal}`))
+  }
+  return { host: createGitHubHost(), transport: createNodeTransport(), clock: systemClock, signal: controller.signal }
+}
+
+export async function run(deps: Deps = defaultDeps()): Promise<void> {
+  try {
+    if (deps.host.isPost) await runPost(deps)
+    else await runMain(deps)
+  } catch (error) {
+    deps.host.setFailed(describeError(error))
+  }
+}
+
+// A stop sent while our job is being canceled: one attempt, short enough for the runner's 10 s.
+const STOP_ON_ABORT = { timeoutMs: 5_000, maxAttempts: 1 }
+
+async function runMain(deps: Deps): Promise<void> {
+  const { host, clock, signal } = deps
+  host.saveState('isPost', 'true')
+  const settings = readSettings(name => host.getInput(name), secret => host.mask(secret))
+  const provider = createProvider(settings, { transport: deps.transport, clock, log: host, signal })
+  const started = clock.now()
+  let run: RunRef | undefined
+  try {
+    const begun = await begin(settings, provider, deps)
+    run = begun.run
+    publishRun(host, run)
+    const outcome = await follow(settings, provider, begun, deps, started)
+    await conclude(settings, provider, outcome, deps)
+  } catch (thrown) {
+    const error = toRelayError(thrown)
+    if (error.kind === 'aborted' || signal.aborted) await stopOnAbort(settings, provider, run, deps)
+    else throw error
+  } finally {
+    host.saveState('finished', 'true')
+  }
+}
+
+interface Begun {
+  run: RunRef
+  previous?: RunState
+  /** For cancel: the stop found the run already ended. */
+  alreadyEnded?: boolean
+}
+
+async function begin(settings: Settings, provider: Provider, deps: Deps): Promise<Begun> {
+  const { host, clock } = deps
+  const existing = settings.runId === undefined ? undefined : provider.refFor(settings.runId)
+  switch (settings.operation) {
+    case 'run': {
+      host.info(`Starting a run of pipeline ${settings.pipelineId} on ${provider.displayName}`)
+      const origin = host.origin()
+      const run = await startRun(
+        provider,
+        {
+          variables: settings.variables,
+          branch: settings.branch,
+          tag: settings.tag,
+          message: settings.message ?? (origin === undefined ? undefined : `Started by pipeline-relay from ${origin}`),
+          jobs: settings.jobs,
+          correlationId: newCorrelationId(clock)
+        },
+        { clock, log: host, signal: deps.signal }
+      )
+      host.info(`Started run ${run.runId}${run.url === undefined ? '' : `: ${run.url}`}`)
+      return { run }
+    }
+    case 'retry': {
+      const retried = await retryRun(provider, requireRun(existing), settings, { clock, log: host, signal: deps.signal })
+      host.info(`Retrying run ${retried.run.runId} (it had ${retried.previous.status}): ${retried.run.url ?? ''}`)
+      return retried
+    }
+    case 'cancel': {
+      const run = requireRun(existing)
+      const outcome = await provider.cancel(run)
+      host.info(outcome === 'stopped' ? `Asked ${provider.displayName} to stop run ${run.runId}` : `Run ${run.runId} had already ended`)
+      return { run, alreadyEnded: outcome === 'already-ended' }
+    }
+    case 'watch':
+      host.info(`Watching run ${requireRun(existing).runId}`)
+      return { run: requireRun(existing) }
+  }
+}
+
+function requireRun(run: RunRef | undefined): RunRef {
+  if (run === undefined) throw new RelayError('input', 'Input run_id: is required for this operation')
+  return run
+}
+
+function publishRun(host: Host, run: RunRef): void {
+  host.setOutput('run_id', run.runId)
+  host.saveState('run_id', run.runId)
+  if (run.url !== undefined) host.setOutput('run_url', run.url)
+  if (run.runNumber !== undefined) host.setOutput('run_number', run.runNumber)
+}
+
+interface Outcome {
+  begun: Begun
+  result: WaitResult | { outcome: 'not_waited'; state?: RunState }
+}
+
+async function follow(settings: Settings, provider: Provider, begun: Begun, deps: Deps, started: number): Promise<Outcome> {
+  const { host, clock, signal } = deps
+  if (!settings.wait) {
+    // One read, so that status and run_number are set; the run itself goes on without us.
+    const state = await provider.getState(begun.run).catch((error: unknown) => {
+      host.warning(`Could not read the run's state: ${describeError(error)}`)
+      return undefined
+    })
+    return { begun, result: { outcome: 'not_waited', state } }
+  }
+  const warnedUnknown = new Set<string>()
+  const result = await waitForRunEnd({
+    getState: remainingMs => provider.getState(begun.run, { budgetMs: Math.min(remainingMs, 60_000) }),
+    clock,
+    signal,
+    deadline: started + settings.timeoutMs,
+    interval: settings.pollInterval === 'auto' ? autoInterval : fixedInterval(settings.pollInterval),
+    previous: begun.previous,
+    onState(state, elapsedMs) {
+      if (state.status === 'unknown' && !warnedUnknown.has(state.rawStatus)) {
+        warnedUnknown.add(state.rawStatus)
+        host.warning(`${provider.displayName} reported a status pipeline-relay does not know: "${state.rawStatus}". Treating it as still in progress`)
+      }
+      if (state.runNumber !== undefined) host.setOutput('run_number', state.runNumber)
+      host.info(`[${formatElapsed(elapsedMs)}] ${stateLine(state)}`)
+    },
+    onPollError(error, failures) {
+      host.warning(`Could not read the run's state (${failures} in a row): ${error.describe()}. Still waiting`)
+    }
+  })
+  return { begun, result }
+}
+
+async function conclude(settings: Settings, provider: Provider, outcome: Outcome, deps: Deps): Promise<void> {
+  const { host } = deps
+  const { begun, result } = outcome
+  const state = result.state
+  const status: Status = result.outcome === 'timed_out' ? 'timed_out' : (state?.status ?? 'unknown')
+  const rawStatus = state?.rawStatus ?? ''
+  const duration = runDurationSeconds(state)
+  const run: RunRef = { ...begun.run, runNumber: state?.runNumber ?? begun.run.runNumber, url: state?.url ?? begun.run.url }
+
+  host.setOutput('status', status)
+  host.setOutput('raw_status', rawStatus)
+  if (duration !== undefined) host.setOutput('duration_seconds', String(duration))
+  if (run.url !== undefined) host.setOutput('run_url', run.url)
+
+  const failedJobs = state?.jobs.filter(job => job.status === 'failed') ?? []
+  for (const job of failedJobs) {
+    host.annotateError(job.message ?? `${jobName(job)} failed`, `${provider.displayName}: ${jobName(job)} failed`)
+  }
+  const note = result.outcome === 'timed_out' ? `Stopped waiting after ${settings.timeoutMs / 1000} s; the run goes on` : undefined
+  await host.writeSummary(
+    summaryMarkdown({ providerName: provider.displayName, pipelineId: settings.pipelineId, operation: settings.operation, run, status, rawStatus, state, durationSeconds: duration, note })
+  )
+
+  const failure = failureOf(settings, begun, status, result.outcome === 'not_waited')
+  if (failure === undefined) {
+    host.info(`Run ${run.runId} ${result.outcome === 'not_waited' ? `is ${status}; not waiting for it (wait: false)` : `ended: ${status}`}`)
+  } else if (settings.propagateFailure) {
+    host.setFailed(failure)
+  } else {
+    host.warning(`${failure} (propagate_failure is false, so this step succeeds)`)
+  }
+}
+
+/** Why the step should fail, or undefined when the outcome is what the user asked for. */
+function failureOf(settings: Settings, begun: Begun, status: Status, notWaited: boolean): string | undefined {
+  const id = begun.run.runId
+  if (settings.operation === 'cancel') {
+    if (begun.alreadyEnded === true || status === 'canceled' || notWaited) return undefined
+    return status === 'timed_out' ? `Run ${id} did not stop within the timeout` : `Run ${id} ended ${status} instead of canceled`
+  }
+  if (notWaited || status === 'succeeded') return undefined
+  if (status === 'timed_out') return `Run ${id} did not end within the timeout (${settings.timeoutMs / 1000} s); it is still going on`
+  return `Run ${id} ${status}`
+}
+
+async function stopOnAbort(settings: Settings, provider: Provider, run: RunRef | undefined, deps: Deps): Promise<void> {
+  const { host } = deps
+  if (run === undefined) {
+    host.setFailed('The job was canceled before a run was started')
+    return
+  }
+  if (!settings.cancelOnAbort || settings.operation === 'cancel') {
+    host.setFailed(`The job was canceled; run ${run.runId} was left as it is (cancel_on_abort: false)`)
+    return
+  }
+  try {
+    const outcome = await provider.cancel(run, STOP_ON_ABORT)
+    host.setOutput('status', 'canceled')
+    host.setFailed(outcome === 'stopped' ? `The job was canceled, so run ${run.runId} was stopped` : `The job was canceled; run ${run.runId} had already ended`)
+  } catch (error) {
+    host.setFailed(`The job was canceled, and stopping run ${run.runId} failed: ${describeError(error)}`)
+  }
+}
+
+/** The post step: stops a run that a main step which died left running. */
+async function runPost(deps: Deps): Promise<void> {
+  const { host } = deps
+  const runId = host.getState('run_id')
+  if (runId === '' || host.getState('finished') === 'true') {
+    host.debug('The main step finished; nothing to clean up')
+    return
+  }
+  const settings = readSettings(name => host.getInput(name), secret => host.mask(secret))
+  if (!settings.cancelOnAbort) {
+    host.info(`The main step did not finish; run ${runId} is left running (cancel_on_abort: false)`)
+    return
+  }
+  const provider = createProvider(settings, { transport: deps.transport, clock: deps.clock, log: host })
+  try {
+    const outcome = await provider.cancel(provider.refFor(runId), STOP_ON_ABORT)
+    host.info(outcome === 'stopped' ? `The main step did not finish, so run ${runId} was stopped` : `Run ${runId} had already ended`)
+  } catch (error) {
+    host.warning(`The main step did not finish, and stopping run ${runId} failed: ${describeError(error)}`)
+  }
+}

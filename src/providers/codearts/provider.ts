@@ -1,0 +1,193 @@
+import { RelayError } from '../../core/errors.js'
+import type { VendorClient } from '../../core/vendor-client.js'
+import type { CodeArtsSettings } from '../../inputs.js'
+import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import { arrayOf, numberOf, record, stringOf } from '../json.js'
+import { partStatus, runStatus } from './status.js'
+
+/**
+ * Huawei Cloud CodeArts Pipeline, v5 API (reference/huawei-codearts.md §1).
+ * Each method is one logical question; the VendorClient it is given owns retries and timeouts.
+ */
+export class CodeArtsProvider implements Provider {
+  readonly displayName = 'Huawei CodeArts Pipeline'
+  private readonly pipelinePath: string
+
+  constructor(
+    private readonly settings: CodeArtsSettings,
+    private readonly client: VendorClient
+  ) {
+    this.pipelinePath = `/v5/${settings.projectId}/api/pipelines/${settings.pipelineId}`
+  }
+
+  refFor(runId: string, detailUrl?: string): RunRef {
+    const { region, projectId, pipelineId } = this.settings
+    // The console page of a run; the detail answer's own detail_url wins when it has one.
+    const url = detailUrl ?? `https://devcloud.${region}.huaweicloud.com/cicd/project/${projectId}/pipeline/detail/${pipelineId}/${runId}?v=1`
+    return { runId, url }
+  }
+
+  async start(request: StartRequest): Promise<RunRef> {
+    const body: Record<string, unknown> = { description: describeRun(request) }
+    if (request.variables.length > 0) body.variables = request.variables.map(({ name, value }) => ({ name, value }))
+    if (request.jobs.length > 0) body.choose_jobs = [...request.jobs]
+    if (request.branch !== undefined || request.tag !== undefined) body.sources = await this.sourcesFor(request)
+    const answer = await this.client.send({ method: 'POST', path: `${this.pipelinePath}/run`, body, intent: 'write', action: 'start a run' })
+    const runId = runIdIn(answer)
+    if (runId === undefined) {
+      // The service took the request but did not say which run it made: as unclear as a timeout.
+      throw new RelayError('protocol', 'CodeArts accepted the start request but its answer has no pipeline_run_id')
+    }
+    return this.refFor(runId)
+  }
+
+  async findStartedRun(correlationId: string, sinceMs: number): Promise<RunRef | undefined> {
+    const answer = await this.client.send({
+      method: 'POST',
+      path: `${this.pipelinePath}/pipeline-runs/list`,
+      body: { offset: 0, limit: 10, sort_key: 'start_time', sort_dir: 'desc' },
+      intent: 'read',
+      action: 'list the newest runs'
+    })
+    const runs = arrayOf(record(answer).pipeline_runs)
+    // The list has no description, so each recent candidate's detail is read to find the mark.
+    // Runs that started well before our request cannot be ours (five minutes allow for clock skew).
+    const candidates = runs
+      .map(run => ({ id: stringOf(run.pipeline_run_id), startedAt: numberOf(run.start_time) }))
+      .filter((run): run is { id: string; startedAt: number | undefined } => run.id !== undefined)
+      .filter(run => run.startedAt === undefined || run.startedAt >= sinceMs - 300_000)
+      .slice(0, 5)
+    for (const candidate of candidates) {
+      const detail = record(await this.readDetail(candidate.id))
+      if ((stringOf(detail.description) ?? '').includes(correlationId)) return this.refFor(candidate.id, stringOf(detail.detail_url))
+    }
+    return undefined
+  }
+
+  async retry(run: RunRef, _request: RetryRequest): Promise<RunRef> {
+    const answer = record(
+      await this.client.send({ method: 'PUT', path: `${this.runPath(run)}/retry`, intent: 'write', action: `retry run ${run.runId}` })
+    )
+    if (answer.success === false) throw new RelayError('client', `CodeArts refused to retry run ${run.runId} (success: false); only a failed or canceled run can be retried`)
+    // The v5 answer is {success}; whether a retry keeps the run id is not documented, so a new id
+    // in the answer is followed when there is one (reference §6, open question 3).
+    const newRunId = runIdIn(answer)
+    return newRunId === undefined || newRunId === run.runId ? run : this.refFor(newRunId)
+  }
+
+  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+    try {
+      // The gateway rejects a POST without a JSON body, so the documented "no body" is sent as {}.
+      const answer = record(
+        await this.client.send({ method: 'POST', path: `${this.runPath(run)}/stop`, body: {}, intent: 'write', action: `stop run ${run.runId}`, options })
+      )
+      if (answer.success !== false) return 'stopped'
+    } catch (error) {
+      if (!(error instanceof RelayError) || error.kind !== 'client') throw error
+    }
+    // Refused: fine if the run had already ended; otherwise the refusal stands.
+    const state = await this.getState(run, options)
+    if (state.terminal) return 'already-ended'
+    throw new RelayError('client', `CodeArts did not stop run ${run.runId}; it is still ${state.rawStatus}`)
+  }
+
+  async getState(run: RunRef, options?: CallOptions): Promise<RunState> {
+    return this.stateFromDetail(record(await this.readDetail(run.runId, options)), run.runId)
+  }
+
+  private readDetail(runId: string, options?: CallOptions): Promise<unknown> {
+    return this.client.send({
+      method: 'GET',
+      path: `${this.pipelinePath}/pipeline-runs/detail`,
+      query: { pipeline_run_id: runId },
+      intent: 'read',
+      action: `read the state of run ${runId}`,
+      options
+    })
+  }
+
+  private runPath(run: RunRef): string {
+    return `${this.pipelinePath}/pipeline-runs/${run.runId}`
+  }
+
+  private stateFromDetail(detail: Record<string, unknown>, runId: string): RunState {
+    const rawStatus = stringOf(detail.status)
+    if (rawStatus === undefined) throw new RelayError('protocol', `The detail of run ${runId} has no status field`)
+    const meaning = runStatus(rawStatus)
+    const endedAt = numberOf(detail.end_time)
+    const ref = this.refFor(stringOf(detail.id) ?? runId, stringOf(detail.detail_url))
+    return {
+      ...ref,
+      runNumber: stringOf(detail.run_number),
+      status: meaning.status,
+      rawStatus,
+      terminal: meaning.terminal,
+      startedAt: numberOf(detail.start_time),
+      // CodeArts reports 0 (or nothing) for a run that has not ended.
+      endedAt: endedAt === undefined || endedAt <= 0 ? undefined : endedAt,
+      attempt: `${numberOf(detail.start_time) ?? ''}/${endedAt ?? ''}`,
+      jobs: jobsOf(detail)
+    }
+  }
+
+  /** The pipeline's code sources with the branch or tag to build, taken from its latest run. */
+  private async sourcesFor(request: StartRequest): Promise<unknown[]> {
+    const latest = record(
+      await this.client.send({
+        method: 'GET',
+        path: `${this.pipelinePath}/pipeline-runs/detail`,
+        intent: 'read',
+        action: "read the pipeline's latest run (for its code source)"
+      })
+    )
+    const code = arrayOf(latest.sources).filter(source => source.type === 'code')
+    const first = code[0]
+    if (first === undefined) {
+      throw new RelayError(
+        'client',
+        `Cannot set ${request.branch !== undefined ? 'branch' : 'tag'}: the pipeline's latest run shows no code source. Run it once from the console, or leave branch and tag empty to build its default`
+      )
+    }
+    const params = record(first.params)
+    const buildParams =
+      request.branch !== undefined
+        ? { build_type: 'branch', target_branch: request.branch, event_type: 'Manual' }
+        : { build_type: 'tag', tag: request.tag, event_type: 'Manual' }
+    // Only the first (main) repository is switched; others keep what the pipeline says.
+    const keep = ['git_type', 'git_url', 'alias', 'codehub_id', 'default_branch', 'endpoint_id']
+    const kept = Object.fromEntries(keep.filter(key => params[key] !== undefined && params[key] !== '').map(key => [key, params[key]]))
+    return [{ type: 'code', params: { ...kept, build_params: buildParams } }]
+  }
+}
+
+/** The run description: the user's message (or where the run came from) and the correlation mark. */
+function describeRun(request: StartRequest): string {
+  const message = request.message ?? 'Started by pipeline-relay'
+  return `${message} [relay:${request.correlationId}]`
+}
+
+function runIdIn(answer: unknown): string | undefined {
+  const body = record(answer)
+  return stringOf(body.pipeline_run_id) ?? stringOf(record(body.error).pipeline_run_id)
+}
+
+function jobsOf(detail: Record<string, unknown>): JobState[] {
+  const jobs: JobState[] = []
+  for (const stage of arrayOf(detail.stages)) {
+    for (const job of arrayOf(stage.jobs)) {
+      const rawStatus = stringOf(job.status) ?? ''
+      const endedAt = numberOf(job.end_time)
+      jobs.push({
+        id: stringOf(job.id) ?? '',
+        name: stringOf(job.name) ?? stringOf(job.identifier) ?? '(unnamed job)',
+        stage: stringOf(stage.name),
+        status: partStatus(rawStatus),
+        rawStatus,
+        message: stringOf(job.message),
+        startedAt: numberOf(job.start_time),
+        endedAt: endedAt === undefined || endedAt <= 0 ? undefined : endedAt
+      })
+    }
+  }
+  return jobs
+}

@@ -1,0 +1,31 @@
+import type { Clock } from '../core/clock.js'
+import type { Transport } from '../core/http.js'
+import type { Logger } from '../core/log.js'
+import { VendorClient } from '../core/vendor-client.js'
+import type { Settings } from '../inputs.js'
+import { createHuaweiDialect } from './codearts/dialect.js'
+import { CodeArtsProvider } from './codearts/provider.js'
+import type { Provider } from './types.js'
+
+export interface ProviderDeps {
+  transport: Transport
+  clock: Clock
+  log: Logger
+  signal?: AbortSignal
+}
+
+/** The registry: provider id → the provider for these settings. */
+export function createProvider(settings: Settings, deps: ProviderDeps): Provider {
+  switch (settings.provider) {
+    case 'codearts': {
+      const extraHeaders: Record<string, string> = settings.iamProjectId === undefined ? {} : { 'X-Project-Id': settings.iamProjectId }
+      const client = new VendorClient({
+        ...deps,
+        baseUrl: settings.endpoint,
+        dialect: createHuaweiDialect(settings.credentials, extraHeaders),
+        requestTimeoutMs: settings.requestTimeoutMs
+      })
+      return new CodeArtsProvider(settings, client)
+    }
+  }
+}

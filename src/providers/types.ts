@@ -1,0 +1,102 @@
+/**
+ * The small interface every provider implements. A provider answers questions about one vendor
+ * ("start a run", "what state is run X in") with one logical request each; the core owns
+ * retries, waiting, deadlines, logging and outputs. A provider never sleeps, never reads
+ * inputs and never writes outputs.
+ */
+
+export type ProviderId = 'codearts' | 'codearts-pac' | 'yunxiao' | 'bkci'
+
+/** The normalized run status users see in the `status` output. */
+export type Status = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'canceled' | 'timed_out' | 'unknown'
+
+/** Stages and jobs can also be skipped (not selected, ignored by a condition). */
+export type PartStatus = Exclude<Status, 'timed_out'> | 'skipped'
+
+/** A row of a provider's status table: what a vendor value means. */
+export interface StatusMeaning<S extends string = Status> {
+  status: S
+  /** True when the vendor will not change this value any more. */
+  terminal: boolean
+}
+
+export interface RunRef {
+  runId: string
+  /** The vendor's human-facing number, where it has one. */
+  runNumber?: string
+  /** The run's page in the vendor console. */
+  url?: string
+}
+
+export interface JobState {
+  id: string
+  name: string
+  /** The stage the job belongs to, by name. */
+  stage?: string
+  status: PartStatus
+  rawStatus: string
+  /** The vendor's error message for a failed job. */
+  message?: string
+  startedAt?: number
+  endedAt?: number
+}
+
+export interface RunState extends RunRef {
+  status: Status
+  rawStatus: string
+  terminal: boolean
+  /** Epoch milliseconds. */
+  startedAt?: number
+  endedAt?: number
+  /**
+   * Identifies the attempt this state belongs to (an end time, an execution count): after a
+   * retry, a terminal state of the same attempt as before is the old result, not the new one.
+   */
+  attempt?: string
+  jobs: readonly JobState[]
+}
+
+export interface Variable {
+  name: string
+  value: string
+}
+
+export interface StartRequest {
+  variables: readonly Variable[]
+  branch?: string
+  tag?: string
+  message?: string
+  jobs: readonly string[]
+  /** A unique mark the provider stores with the run (message, comment), to find it again. */
+  correlationId: string
+}
+
+export interface RetryRequest {
+  jobs: readonly string[]
+  failedOnly: boolean
+  skipFailed: boolean
+}
+
+/** Per-call limits the core sets, e.g. one short attempt when stopping a run during a cancel. */
+export interface CallOptions {
+  timeoutMs?: number
+  maxAttempts?: number
+  budgetMs?: number
+}
+
+export type CancelOutcome = 'stopped' | 'already-ended'
+
+export interface Provider {
+  /** For logs: "Huawei CodeArts Pipeline". */
+  readonly displayName: string
+  /** The ref of a run known by id (for retry, cancel, watch): its URL without a request. */
+  refFor(runId: string): RunRef
+  /** One start request; an ambiguous failure is thrown as it is, for the core to resolve. */
+  start(request: StartRequest): Promise<RunRef>
+  /** After an ambiguous start: the run carrying `correlationId` created since `sinceMs`, if any. */
+  findStartedRun(correlationId: string, sinceMs: number): Promise<RunRef | undefined>
+  /** Starts a new attempt of a finished run; returns the run to follow (maybe a new id). */
+  retry(run: RunRef, request: RetryRequest): Promise<RunRef>
+  cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome>
+  getState(run: RunRef, options?: CallOptions): Promise<RunState>
+}
