@@ -8,7 +8,7 @@ import { createGitHubHost } from './host/github.js'
 import type { Host } from './host/types.js'
 import { readSettings, type Settings } from './inputs.js'
 import { createProvider } from './providers/index.js'
-import type { Provider, RunRef, RunState, Status } from './providers/types.js'
+import type { JobState, Provider, RunRef, RunState, Status } from './providers/types.js'
 import { jobName, runDurationSeconds, stateLine, summaryMarkdown } from './report.js'
 
 export interface Deps {
@@ -52,6 +52,7 @@ async function runMain(deps: Deps): Promise<void> {
     const begun = await begin(settings, provider, deps)
     run = begun.run
     publishRun(host, run)
+    if (settings.operation === 'run') host.info(`Started run ${run.runId}${run.url === undefined ? '' : `: ${run.url}`}`)
     const outcome = await follow(settings, provider, begun, deps, started)
     await conclude(settings, provider, outcome, deps)
   } catch (thrown) {
@@ -89,7 +90,6 @@ async function begin(settings: Settings, provider: Provider, deps: Deps): Promis
         },
         { clock, log: host, signal: deps.signal }
       )
-      host.info(`Started run ${run.runId}${run.url === undefined ? '' : `: ${run.url}`}`)
       return { run }
     }
     case 'retry': {
@@ -114,6 +114,7 @@ function requireRun(run: RunRef | undefined): RunRef {
   return run
 }
 
+/** Outputs and the post step's state, as soon as the run is known and before any waiting. */
 function publishRun(host: Host, run: RunRef): void {
   host.setOutput('run_id', run.runId)
   host.saveState('run_id', run.runId)
@@ -182,7 +183,7 @@ async function conclude(settings: Settings, provider: Provider, outcome: Outcome
     summaryMarkdown({ providerName: provider.displayName, pipelineId: settings.pipelineId, operation: settings.operation, run, status, rawStatus, state, durationSeconds: duration, note })
   )
 
-  const failure = failureOf(settings, begun, status, result.outcome === 'not_waited')
+  const failure = failureOf(settings, { ...begun, run }, status, result.outcome === 'not_waited', failedJobs)
   if (failure === undefined) {
     host.info(`Run ${run.runId} ${result.outcome === 'not_waited' ? `is ${status}; not waiting for it (wait: false)` : `ended: ${status}`}`)
   } else if (settings.propagateFailure) {
@@ -193,15 +194,18 @@ async function conclude(settings: Settings, provider: Provider, outcome: Outcome
 }
 
 /** Why the step should fail, or undefined when the outcome is what the user asked for. */
-function failureOf(settings: Settings, begun: Begun, status: Status, notWaited: boolean): string | undefined {
-  const id = begun.run.runId
+function failureOf(settings: Settings, begun: Begun, status: Status, notWaited: boolean, failedJobs: readonly JobState[]): string | undefined {
+  const id = begun.run.runNumber === undefined ? begun.run.runId : `#${begun.run.runNumber} (${begun.run.runId})`
   if (settings.operation === 'cancel') {
     if (begun.alreadyEnded === true || status === 'canceled' || notWaited) return undefined
     return status === 'timed_out' ? `Run ${id} did not stop within the timeout` : `Run ${id} ended ${status} instead of canceled`
   }
   if (notWaited || status === 'succeeded') return undefined
   if (status === 'timed_out') return `Run ${id} did not end within the timeout (${settings.timeoutMs / 1000} s); it is still going on`
-  return `Run ${id} ${status}`
+  const first = failedJobs[0]
+  const cause = first === undefined ? '' : `: ${jobName(first)} failed${first.message === undefined ? '' : ` (${first.message})`}`
+  const more = failedJobs.length > 1 ? ` and ${failedJobs.length - 1} more job(s)` : ''
+  return `Run ${id} ${status}${cause}${more}`
 }
 
 async function stopOnAbort(settings: Settings, provider: Provider, run: RunRef | undefined, deps: Deps): Promise<void> {

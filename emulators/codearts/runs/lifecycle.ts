@@ -3,7 +3,6 @@
 // `at` from the caller so the store can replay phases at their own moments in timed mode.
 import { freshStep } from './build-run.js'
 import type { JobState, NodeStatus, RunState, StageState } from './types.js'
-import { isTerminal } from './types.js'
 
 /** Statuses of a stage or job that has not ended (a stop turns these into CANCELED). */
 const UNFINISHED: readonly NodeStatus[] = ['INIT', 'RUNNING', 'PAUSED']
@@ -218,4 +217,3 @@ export function approveGate(run: RunState, at: number): boolean {
   return true
 }
 
-export { isTerminal }
