@@ -287,7 +287,7 @@ describe('withRetries', () => {
     expect(clock.sleeps).toEqual([])
   })
 
-  test('an abort during the pause ends the retries with an aborted error', async () => {
+  test('an abort as the pause begins ends the retries with an aborted error', async () => {
     const clock = new FakeClock(NOW)
     const controller = new AbortController()
     const notices: RetryNotice[] = []
