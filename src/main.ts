@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from './core/clock.js'
-import { formatElapsed } from './core/duration.js'
+import { formatDuration, formatElapsed } from './core/duration.js'
 import { RelayError, describeError, toRelayError } from './core/errors.js'
 import { createNodeTransport, type Transport } from './core/http.js'
 import { newCorrelationId, retryRun, startRun } from './core/operations.js'
@@ -9,7 +9,7 @@ import type { Host } from './host/types.js'
 import { readSettings, type Settings } from './inputs.js'
 import { createProvider } from './providers/index.js'
 import type { JobState, Provider, RunRef, RunState, Status } from './providers/types.js'
-import { jobName, runDurationSeconds, stateLine, summaryMarkdown } from './report.js'
+import { jobLines, jobName, runDurationSeconds, stateLine, summaryMarkdown } from './report.js'
 
 export interface Deps {
   host: Host
@@ -46,6 +46,9 @@ async function runMain(deps: Deps): Promise<void> {
   host.saveState('isPost', 'true')
   const settings = readSettings(name => host.getInput(name), secret => host.mask(secret))
   const provider = createProvider(settings, { transport: deps.transport, clock, log: host, signal })
+  await host.group('pipeline-relay settings', async () => {
+    for (const line of describeSettings(settings)) host.info(line)
+  })
   const started = clock.now()
   let run: RunRef | undefined
   try {
@@ -174,6 +177,11 @@ async function conclude(settings: Settings, provider: Provider, outcome: Outcome
   if (duration !== undefined) host.setOutput('duration_seconds', String(duration))
   if (run.url !== undefined) host.setOutput('run_url', run.url)
 
+  if (state !== undefined && state.jobs.length > 0) {
+    await host.group(`Jobs of run ${run.runNumber === undefined ? run.runId : `#${run.runNumber}`}`, async () => {
+      for (const line of jobLines(state)) host.info(line)
+    })
+  }
   const failedJobs = state?.jobs.filter(job => job.status === 'failed') ?? []
   for (const job of failedJobs) {
     host.annotateError(job.message ?? `${jobName(job)} failed`, `${provider.displayName}: ${jobName(job)} failed`)
@@ -225,6 +233,20 @@ async function stopOnAbort(settings: Settings, provider: Provider, run: RunRef |
   } catch (error) {
     host.setFailed(`The job was canceled, and stopping run ${run.runId} failed: ${describeError(error)}`)
   }
+}
+
+/** The resolved settings, for the log: everything but the credentials, which are only named. */
+function describeSettings(settings: Settings): string[] {
+  const waitLine = settings.wait
+    ? `wait: up to ${formatDuration(settings.timeoutMs)}, poll ${settings.pollInterval === 'auto' ? 'auto' : formatDuration(settings.pollInterval)}`
+    : 'wait: no'
+  return [
+    `provider: ${settings.provider} (${settings.endpoint}), project ${settings.projectId}`,
+    `operation: ${settings.operation} on pipeline ${settings.pipelineId}${settings.runId === undefined ? '' : `, run ${settings.runId}`}`,
+    `credentials: ${settings.credentials.kind === 'token' ? 'IAM token' : `AK/SK${settings.credentials.securityToken === undefined ? '' : ' with security token'}`} (masked)`,
+    waitLine,
+    `variables: ${settings.variables.length === 0 ? 'none' : settings.variables.map(variable => variable.name).join(', ')}`
+  ]
 }
 
 /** The post step: stops a run that a main step which died left running. */

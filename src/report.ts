@@ -35,6 +35,15 @@ export function runDurationSeconds(state: RunState | undefined): number | undefi
   return Math.max(0, Math.round((state.endedAt - state.startedAt) / 1000))
 }
 
+/** One line per job for the log: `✅ Build / Compile: succeeded (COMPLETED), 50s`. */
+export function jobLines(state: RunState): string[] {
+  return state.jobs.map(job => {
+    const took = job.startedAt !== undefined && job.endedAt !== undefined ? `, ${formatDuration(job.endedAt - job.startedAt)}` : ''
+    const message = job.message === undefined ? '' : ` — ${job.message}`
+    return `${ICONS[job.status]} ${jobName(job)}: ${job.status} (${job.rawStatus})${took}${message}`
+  })
+}
+
 export interface FinalReport {
   providerName: string
   pipelineId: string
