@@ -1,5 +1,5 @@
 import { RelayError } from './core/errors.js'
-import { parseDuration } from './core/duration.js'
+import { formatDuration, parseDuration } from './core/duration.js'
 import type { ProviderId, Variable } from './providers/types.js'
 import { CODEARTS_ENDPOINTS, DEFAULT_REGION } from './providers/codearts/regions.js'
 
@@ -156,7 +156,7 @@ export function readSettings(source: InputSource, mask: (secret: string) => void
   const given = (name: InputName): boolean => read(name) !== ''
 
   const provider = read('provider')
-  if (provider === '') throw invalid('provider', `is required: one of ${[...PROVIDERS_AVAILABLE, ...PROVIDERS_PLANNED].join(', ')}`)
+  if (provider === '') throw invalid('provider', `is required: ${PROVIDERS_AVAILABLE.join(', ')} (planned: ${PROVIDERS_PLANNED.join(', ')})`)
   if ((PROVIDERS_PLANNED as readonly string[]).includes(provider)) {
     throw invalid('provider', `"${provider}" is planned but not in this version yet; available: ${PROVIDERS_AVAILABLE.join(', ')}`)
   }
@@ -192,7 +192,8 @@ function rejectControlCharacters(name: InputName, value: string): void {
   const allowed = MULTILINE_INPUTS.has(name) ? /[\t\n\r]/ : /\t/
   for (const char of value) {
     const code = char.codePointAt(0) ?? 0
-    if ((code < 0x20 || code === 0x7f) && !allowed.test(char)) {
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029
+    if (control && !allowed.test(char)) {
       const where = MULTILINE_INPUTS.has(name) ? '' : ' (line breaks included)'
       throw invalid(name, `contains a control character (U+${code.toString(16).padStart(4, '0').toUpperCase()}); control characters${where} are not allowed`)
     }
@@ -297,7 +298,8 @@ function readHuaweiCredentials(read: Read, given: Given): HuaweiCredentials {
     return { kind: 'token', token }
   }
   if (!hasKeys) {
-    throw invalid('token', 'or access_key_id with access_key_secret is required for codearts: an IAM token, or an AK/SK pair')
+    if (given('security_token')) throw invalid('security_token', 'goes with access_key_id and access_key_secret (a temporary AK/SK), which are missing')
+    throw invalid('token', 'codearts needs credentials: an IAM token in token, or an AK/SK pair in access_key_id and access_key_secret')
   }
   if (!given('access_key_id')) throw invalid('access_key_id', 'is required with access_key_secret')
   if (!given('access_key_secret')) throw invalid('access_key_secret', 'is required with access_key_id')
@@ -320,7 +322,8 @@ export function readEndpoint(text: string): string {
   try {
     url = new URL(text)
   } catch {
-    throw invalid('endpoint', `"${text}" is not a URL; expected a base URL such as https://host[:port][/path]`)
+    // Not echoed whole: whatever sits before an "@" may be a password.
+    throw invalid('endpoint', `"${text.replace(/\/\/[^/]*@/, '//***@')}" is not a URL; expected a base URL such as https://host[:port][/path]`)
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname))) {
     throw invalid('endpoint', `must use https:// (http:// is accepted for loopback addresses only), not ${url.protocol}//`)
@@ -343,8 +346,8 @@ function readDuration(read: Read, name: InputName, minMs: number, maxMs: number)
   const ms = parseDuration(value)
   const form = 'a duration such as 90s, 30m, 2h or a number of seconds'
   if (ms === undefined) throw invalid(name, `"${value}" is not ${form}`)
-  if (ms < minMs) throw invalid(name, `"${value}" is too short; the least is ${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`}`)
-  if (ms > maxMs) throw invalid(name, `"${value}" is too long; the most is ${Math.round(maxMs / 3_600_000)}h`)
+  if (ms < minMs) throw invalid(name, `"${value}" is too short; the least is ${minMs >= 1000 ? formatDuration(minMs) : `${minMs}ms`}`)
+  if (ms > maxMs) throw invalid(name, `"${value}" is too long; the most is ${formatDuration(maxMs)}`)
   return ms
 }
 
@@ -371,7 +374,7 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/
 /** `KEY=VALUE` lines (blank lines and # comments skipped) or a JSON object of scalars. */
 export function parseVariables(text: string): Variable[] {
   if (text.trim() === '') return []
-  const entries = text.trim().startsWith('{') ? variablesFromJson(text) : variablesFromLines(text)
+  const entries = /^[[{]/.test(text.trim()) ? variablesFromJson(text) : variablesFromLines(text)
   const seen = new Set<string>()
   for (const { name } of entries) {
     if (!VARIABLE_NAME.test(name)) throw invalid('variables', `"${name}" is not a variable name; expected a letter or _ followed by letters, digits, _ . -`)
@@ -388,12 +391,22 @@ function variablesFromJson(text: string): Variable[] {
   } catch (error) {
     throw invalid('variables', `is not valid JSON (${(error as Error).message}); expected a JSON object or KEY=VALUE lines`)
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('variables', 'must be a JSON object of names to values')
+  // CodeArts' own form, [{"name": ..., "value": ...}], is taken as well as an object.
+  if (Array.isArray(parsed)) return parsed.map(variableFromPair)
+  if (parsed === null || typeof parsed !== 'object') throw invalid('variables', 'must be a JSON object of names to values')
   return Object.entries(parsed as Record<string, unknown>).map(([name, value]) => {
     if (typeof value === 'string') return { name, value }
     if (typeof value === 'number' || typeof value === 'boolean') return { name, value: String(value) }
     throw invalid('variables', `the value of ${name} must be a string, number or boolean, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`)
   })
+}
+
+function variableFromPair(item: unknown): Variable {
+  const pair = item !== null && typeof item === 'object' ? (item as Record<string, unknown>) : {}
+  if (typeof pair.name !== 'string' || !['string', 'number', 'boolean'].includes(typeof pair.value)) {
+    throw invalid('variables', 'as a JSON array, each item must be {"name": "...", "value": "..."}')
+  }
+  return { name: pair.name, value: String(pair.value) }
 }
 
 function variablesFromLines(text: string): Variable[] {
@@ -403,7 +416,8 @@ function variablesFromLines(text: string): Variable[] {
     if (line.trim() === '' || line.trim().startsWith('#')) continue
     const equals = line.indexOf('=')
     if (equals < 0) throw invalid('variables', `line ${index + 1} has no "="; expected KEY=VALUE lines or a JSON object`)
-    variables.push({ name: line.slice(0, equals).trim(), value: line.slice(equals + 1) })
+    // Values are trimmed like the names (the input as a whole is trimmed anyway); JSON keeps edge spaces.
+    variables.push({ name: line.slice(0, equals).trim(), value: line.slice(equals + 1).trim() })
   }
   return variables
 }

@@ -83,6 +83,21 @@ describe('codearts end to end', () => {
     expect(run.description).toMatch(/^Started by pipeline-relay from octo\/app, workflow run 4242 \[relay:/)
   })
 
+  test('branch and tag go to the code source of the pipeline, keeping its repository', async () => {
+    // The code source is learnt from the pipeline's latest run, so there must be one.
+    await step({ wait: 'false' })
+    const onBranch = await counted({ branch: 'release/1.2' })
+    const branchSource = emulator.getRun(onBranch.outputs.run_id!)!.sources[0] as { type: string; params: Record<string, unknown> }
+    expect(branchSource.type).toBe('code')
+    expect(branchSource.params.git_url).toEqual(expect.any(String))
+    expect(branchSource.params.build_params).toEqual({ build_type: 'branch', target_branch: 'release/1.2', event_type: 'Manual' })
+
+    const onTag = await counted({ tag: 'v1.2.0' })
+    const tagSource = emulator.getRun(onTag.outputs.run_id!)!.sources[0] as { params: Record<string, unknown> }
+    expect(tagSource.params.build_params).toEqual({ build_type: 'tag', tag: 'v1.2.0', event_type: 'Manual' })
+    expect(onTag.created).toBe(1)
+  })
+
   test('a failed run fails the step with the failed job, and retry follows the new attempt to success', async () => {
     const failed = await counted({ pipeline_id: F.pipelines.fail })
     expect(failed.exitCode).toBe(1)

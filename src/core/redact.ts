@@ -4,6 +4,8 @@
  * could take on the way out: raw, URL-encoded, base64, and escaped inside a JSON string.
  * GitHub's own masking works on the runner's side only; this keeps our own output clean too.
  */
+import { encodeRfc3986 } from '../signing/uri-encode.js'
+
 export const MASK = '***'
 
 export class Redactor {
@@ -28,9 +30,12 @@ export class Redactor {
 
 function variantsOf(secret: string): string[] {
   const base64 = Buffer.from(secret, 'utf8').toString('base64')
+  const percent = encodeRfc3986(secret)
   return [
     secret,
     encodeURIComponent(secret),
+    percent,
+    percent.replace(/%[0-9A-F]{2}/g, escape => escape.toLowerCase()),
     JSON.stringify(secret).slice(1, -1),
     base64,
     base64.replace(/=+$/, ''),

@@ -132,22 +132,25 @@ export class CodeArtsProvider implements Provider {
 
   /** The pipeline's code sources with the branch or tag to build, taken from its latest run. */
   private async sourcesFor(request: StartRequest): Promise<unknown[]> {
-    const latest = record(
-      await this.client.send({
-        method: 'GET',
-        path: `${this.pipelinePath}/pipeline-runs/detail`,
-        intent: 'read',
-        action: "read the pipeline's latest run (for its code source)"
-      })
-    )
-    const code = arrayOf(latest.sources).filter(source => source.type === 'code')
-    const first = code[0]
-    if (first === undefined) {
-      throw new RelayError(
-        'client',
-        `Cannot set ${request.branch !== undefined ? 'branch' : 'tag'}: the pipeline's latest run shows no code source. Run it once from the console, or leave branch and tag empty to build its default`
+    const input = request.branch !== undefined ? 'branch' : 'tag'
+    const noSource = `Cannot set ${input}: the pipeline has no run showing its code source yet. Run it once from the console, or leave branch and tag empty to build its default`
+    let latest: Record<string, unknown>
+    try {
+      latest = record(
+        await this.client.send({
+          method: 'GET',
+          path: `${this.pipelinePath}/pipeline-runs/detail`,
+          intent: 'read',
+          action: "read the pipeline's latest run (for its code source)"
+        })
       )
+    } catch (error) {
+      // A pipeline that never ran has no latest run; a missing pipeline or project keeps its own error.
+      if (error instanceof RelayError && error.kind === 'not_found' && error.hint === undefined) throw new RelayError('client', noSource)
+      throw error
     }
+    const first = arrayOf(latest.sources).find(source => source.type === 'code')
+    if (first === undefined) throw new RelayError('client', noSource)
     const params = record(first.params)
     const buildParams =
       request.branch !== undefined
