@@ -9,26 +9,12 @@ import { CODEARTS_ENDPOINTS, DEFAULT_REGION } from './providers/codearts/regions
  * the form it expects, before any request is sent.
  */
 
-export const INPUT_NAMES = [
+/** Inputs every provider reads. */
+const COMMON_INPUTS = [
   'provider',
   'operation',
   'pipeline_id',
   'run_id',
-  'project_id',
-  'iam_project_id',
-  'domain_id',
-  'organization_id',
-  'region',
-  'endpoint',
-  'api',
-  'token',
-  'access_key_id',
-  'access_key_secret',
-  'security_token',
-  'app_code',
-  'app_secret',
-  'username',
-  'gitcode_token',
   'variables',
   'branch',
   'tag',
@@ -43,6 +29,27 @@ export const INPUT_NAMES = [
   'propagate_failure',
   'cancel_on_abort'
 ] as const
+
+/** Ids, endpoints and credentials: each provider reads some of these (PROVIDER_INPUTS). */
+const PROVIDER_SPECIFIC_INPUTS = [
+  'project_id',
+  'iam_project_id',
+  'domain_id',
+  'organization_id',
+  'region',
+  'endpoint',
+  'api',
+  'token',
+  'access_key_id',
+  'access_key_secret',
+  'security_token',
+  'app_code',
+  'app_secret',
+  'username',
+  'gitcode_token'
+] as const
+
+export const INPUT_NAMES = [...COMMON_INPUTS, ...PROVIDER_SPECIFIC_INPUTS] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -104,28 +111,9 @@ const PROVIDERS_AVAILABLE: readonly ProviderId[] = ['codearts']
 const PROVIDERS_PLANNED: readonly ProviderId[] = ['codearts-pac', 'yunxiao', 'bkci']
 
 /** Inputs each provider reads beyond the common ones; any other provider-specific input is a mistake. */
-const PROVIDER_INPUTS: Readonly<Record<'codearts', readonly InputName[]>> = {
+const PROVIDER_INPUTS: Readonly<Record<'codearts', readonly (typeof PROVIDER_SPECIFIC_INPUTS)[number][]>> = {
   codearts: ['project_id', 'iam_project_id', 'region', 'endpoint', 'token', 'access_key_id', 'access_key_secret', 'security_token']
 }
-const COMMON_INPUTS: readonly InputName[] = [
-  'provider',
-  'operation',
-  'pipeline_id',
-  'run_id',
-  'variables',
-  'branch',
-  'tag',
-  'message',
-  'jobs',
-  'failed_only',
-  'skip_failed',
-  'wait',
-  'timeout',
-  'poll_interval',
-  'request_timeout',
-  'propagate_failure',
-  'cancel_on_abort'
-]
 
 /** Defaults for inputs left empty (action.yml states the same ones). */
 export const DEFAULTS: Partial<Record<InputName, string>> = {
