@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { DEFAULTS, INPUT_NAMES, SECRET_INPUTS } from '../src/inputs.js'
+import { DEFAULTS, INPUT_NAMES, SECRET_INPUTS } from '../src/inputs/index.js'
 
 interface ActionYaml {
   inputs: Record<string, { description?: string; required?: boolean; default?: string }>

@@ -1,5 +1,5 @@
 import { run } from '../src/main.js'
-import { DEFAULTS, INPUT_NAMES, MAX_MESSAGE_LENGTH, SECRET_INPUTS, readEndpoint, readSettings, type InputName, type Settings } from '../src/inputs.js'
+import { DEFAULTS, INPUT_NAMES, MAX_MESSAGE_LENGTH, SECRET_INPUTS, readEndpoint, readSettings, type InputName, type Settings } from '../src/inputs/index.js'
 import { CODEARTS_ENDPOINTS } from '../src/providers/codearts/regions.js'
 import { FakeClock } from './fixtures/fake-clock.js'
 import { FakeHost } from './fixtures/fake-host.js'

@@ -4,7 +4,7 @@ import { FakeClock } from './fixtures/fake-clock.js'
 import { FakeHost } from './fixtures/fake-host.js'
 import { FakeTransport, json } from './fixtures/fake-transport.js'
 import { RUN, TOKEN, codeArtsInputs, detail } from './fixtures/codearts.js'
-import type { InputName } from '../src/inputs.js'
+import type { InputName } from '../src/inputs/index.js'
 
 function setup(inputs: Partial<Record<InputName, string>>, options: { isPost?: boolean; state?: Record<string, string> } = {}) {
   const host = new FakeHost(codeArtsInputs(inputs), options.isPost ?? false, options.state ?? {})

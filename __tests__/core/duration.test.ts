@@ -61,8 +61,8 @@ describe('parseDuration', () => {
 describe('formatDuration', () => {
   test.each<[number, string]>([
     [0, '0s'],
-    [400, '0s'],
-    [500, '1s'],
+    [400, '400ms'],
+    [500, '500ms'],
     [59_400, '59s'],
     [59_500, '1m 0s'],
     [90_000, '1m 30s'],

@@ -19,6 +19,8 @@ export function parseDuration(text: string): number | undefined {
 
 /** `3725000` → `1h 2m 5s`: for logs and the job summary. */
 export function formatDuration(ms: number): string {
+  // Sub-second values only come from settings (a poll interval against an emulator); say them exactly.
+  if (ms > 0 && ms < 1000) return `${Math.round(ms)}ms`
   const totalSeconds = Math.max(0, Math.round(ms / 1000))
   const hours = Math.floor(totalSeconds / 3600)
   const minutes = Math.floor((totalSeconds % 3600) / 60)

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { Redactor } from '../core/redact.js'
 import type { Host, OutputName, StateName } from './types.js'
-import type { InputName } from '../inputs.js'
+import type { InputName } from '../inputs/index.js'
 
 /** The GitHub Actions host: @actions/core for outputs, state, summary, masking and log commands. */
 export function createGitHubHost(env: NodeJS.ProcessEnv = process.env): Host {

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/log.js'
-import type { InputName } from '../inputs.js'
+import type { InputName } from '../inputs/index.js'
 
 export type OutputName = 'run_id' | 'run_url' | 'run_number' | 'status' | 'raw_status' | 'duration_seconds'
 

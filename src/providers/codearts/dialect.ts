@@ -3,7 +3,7 @@ import type { HttpRequest, HttpResponse } from '../../core/http.js'
 import { parseRetryAfter } from '../../core/retry.js'
 import { preview, readJsonBody, type ApiRequest, type VendorDialect } from '../../core/vendor-client.js'
 import { signHuaweiRequest } from '../../signing/huawei-sdk-hmac-sha256.js'
-import type { HuaweiCredentials } from '../../inputs.js'
+import type { HuaweiCredentials } from '../../inputs/index.js'
 
 /**
  * How CodeArts (and the Huawei API gateway in front of it) carries credentials and reports

@@ -1,6 +1,6 @@
 import { RelayError } from '../../core/errors.js'
 import type { VendorClient } from '../../core/vendor-client.js'
-import type { CodeArtsSettings } from '../../inputs.js'
+import type { CodeArtsSettings } from '../../inputs/index.js'
 import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
 import { arrayOf, numberOf, record, stringOf } from '../json.js'
 import { partStatus, runStatus } from './status.js'

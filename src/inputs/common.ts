@@ -1,0 +1,78 @@
+import type { Variable } from '../providers/types.js'
+import { parseList, parseVariables, readBoolean, readDuration, readRefName } from './fields.js'
+import { invalid, type Given, type Read } from './names.js'
+
+/** The inputs every provider shares: what to do, to which pipeline, and how to wait. */
+
+export type Operation = 'run' | 'retry' | 'cancel' | 'watch'
+export const OPERATIONS: readonly Operation[] = ['run', 'retry', 'cancel', 'watch']
+
+export interface CommonSettings {
+  readonly operation: Operation
+  readonly pipelineId: string
+  readonly runId?: string
+  readonly variables: readonly Variable[]
+  readonly branch?: string
+  readonly tag?: string
+  readonly message?: string
+  readonly jobs: readonly string[]
+  readonly failedOnly: boolean
+  readonly skipFailed: boolean
+  readonly wait: boolean
+  readonly timeoutMs: number
+  /** 'auto', or a fixed pause in milliseconds. */
+  readonly pollInterval: 'auto' | number
+  readonly requestTimeoutMs: number
+  readonly propagateFailure: boolean
+  readonly cancelOnAbort: boolean
+}
+
+const MAX_TIMEOUT_MS = 7 * 24 * 3_600_000
+// CodeArts: the run description is at most 1024 characters; the correlation mark takes a few.
+export const MAX_MESSAGE_LENGTH = 960
+
+export function readCommon(read: Read, given: Given): CommonSettings {
+  const operation = read('operation')
+  if (!(OPERATIONS as readonly string[]).includes(operation)) {
+    throw invalid('operation', `"${operation}" is not an operation; expected one of ${OPERATIONS.join(', ')}`)
+  }
+  const op = operation as Operation
+  if (op === 'run' && given('run_id')) throw invalid('run_id', 'is not used with operation run (a new run gets a new id); remove it or use operation retry, cancel or watch')
+  if (op !== 'run' && !given('run_id')) throw invalid('run_id', `is required with operation ${op}: the id of the run to ${op}`)
+  if (op !== 'run') {
+    for (const name of ['variables', 'branch', 'tag', 'message'] as const) {
+      if (given(name)) throw invalid(name, `is only used with operation run, not ${op}`)
+    }
+  }
+  if (given('branch') && given('tag')) throw invalid('tag', 'cannot be given together with branch: a run builds one or the other')
+  if (!given('pipeline_id')) throw invalid('pipeline_id', 'is required: the id of the pipeline')
+
+  const timeoutMs = readDuration(read, 'timeout', 1000, MAX_TIMEOUT_MS)
+  const pollInterval = read('poll_interval') === 'auto' ? 'auto' : readDuration(read, 'poll_interval', 50, MAX_TIMEOUT_MS)
+  if (pollInterval !== 'auto' && pollInterval > timeoutMs) throw invalid('poll_interval', 'is longer than timeout; the wait would end before the first pause does')
+
+  const message = given('message') ? read('message') : undefined
+  if (message !== undefined && message.length > MAX_MESSAGE_LENGTH) {
+    throw invalid('message', `is ${message.length} characters long; at most ${MAX_MESSAGE_LENGTH} are allowed`)
+  }
+
+  return {
+    operation: op,
+    pipelineId: read('pipeline_id'),
+    runId: given('run_id') ? read('run_id') : undefined,
+    variables: parseVariables(read('variables')),
+    branch: given('branch') ? readRefName(read, 'branch') : undefined,
+    tag: given('tag') ? readRefName(read, 'tag') : undefined,
+    message,
+    jobs: parseList(read, 'jobs'),
+    failedOnly: readBoolean(read, 'failed_only'),
+    skipFailed: readBoolean(read, 'skip_failed'),
+    wait: readBoolean(read, 'wait'),
+    timeoutMs,
+    pollInterval,
+    requestTimeoutMs: readDuration(read, 'request_timeout', 100, 600_000),
+    propagateFailure: readBoolean(read, 'propagate_failure'),
+    cancelOnAbort: readBoolean(read, 'cancel_on_abort')
+  }
+}
+

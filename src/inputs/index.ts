@@ -1,0 +1,64 @@
+import type { ProviderId } from '../providers/types.js'
+import { readCommon } from './common.js'
+import { rejectControlCharacters } from './fields.js'
+import { readCodeArts, type CodeArtsSettings } from './codearts.js'
+import { COMMON_INPUTS, DEFAULTS, INPUT_NAMES, SECRET_INPUTS, invalid, type InputName, type InputSource } from './names.js'
+
+/**
+ * The only reader of inputs. Every input is read once, checked, and turned into a read-only,
+ * typed Settings object; a bad input stops everything with one message that names the input and
+ * the form it expects, before any request is sent.
+ */
+
+export { DEFAULTS, INPUT_NAMES, SECRET_INPUTS, invalid, type InputName, type InputSource } from './names.js'
+export { OPERATIONS, MAX_MESSAGE_LENGTH, type CommonSettings, type Operation } from './common.js'
+export { parseVariables, readEndpoint } from './fields.js'
+export type { CodeArtsSettings, HuaweiCredentials } from './codearts.js'
+
+/** One member per provider; later providers join the union. */
+export type Settings = CodeArtsSettings
+
+const PROVIDERS_AVAILABLE: readonly ProviderId[] = ['codearts']
+const PROVIDERS_PLANNED: readonly ProviderId[] = ['codearts-pac', 'yunxiao', 'bkci']
+
+/** Inputs each provider reads beyond the common ones; any other provider-specific input is a mistake. */
+const PROVIDER_INPUTS: Readonly<Record<'codearts', readonly InputName[]>> = {
+  codearts: ['project_id', 'iam_project_id', 'region', 'endpoint', 'token', 'access_key_id', 'access_key_secret', 'security_token']
+}
+
+export function readSettings(source: InputSource, mask: (secret: string) => void): Settings {
+  const raw = readAll(source, mask)
+  const read = (name: InputName): string => raw.get(name) ?? ''
+  const given = (name: InputName): boolean => read(name) !== ''
+
+  const provider = read('provider')
+  if (provider === '') throw invalid('provider', `is required: ${PROVIDERS_AVAILABLE.join(', ')} (planned: ${PROVIDERS_PLANNED.join(', ')})`)
+  if ((PROVIDERS_PLANNED as readonly string[]).includes(provider)) {
+    throw invalid('provider', `"${provider}" is planned but not in this version yet; available: ${PROVIDERS_AVAILABLE.join(', ')}`)
+  }
+  if (provider !== 'codearts') {
+    throw invalid('provider', `"${provider}" is not a provider; expected one of ${[...PROVIDERS_AVAILABLE, ...PROVIDERS_PLANNED].join(', ')}`)
+  }
+
+  const allowed = new Set<InputName>([...COMMON_INPUTS, ...PROVIDER_INPUTS[provider]])
+  for (const name of INPUT_NAMES) {
+    if (given(name) && !allowed.has(name)) throw invalid(name, `is not used by provider ${provider}; remove it`)
+  }
+
+  const common = readCommon(read, given)
+  return readCodeArts(common, read, given)
+}
+
+function readAll(source: InputSource, mask: (secret: string) => void): Map<InputName, string> {
+  const values = new Map<InputName, string>()
+  for (const name of INPUT_NAMES) {
+    const value = source(name)
+    if (SECRET_INPUTS.has(name) && value.trim() !== '') mask(value.trim())
+    // Multi-line inputs keep their inner line breaks; everything else is one trimmed line.
+    const text = value.trim()
+    values.set(name, text === '' ? (DEFAULTS[name] ?? '') : text)
+  }
+  for (const [name, value] of values) rejectControlCharacters(name, value)
+  return values
+}
+

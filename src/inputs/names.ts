@@ -1,0 +1,83 @@
+import { RelayError } from '../core/errors.js'
+import { DEFAULT_REGION } from '../providers/codearts/regions.js'
+
+/** The names of all inputs, which are credentials, and their defaults. */
+
+/** Inputs every provider reads. */
+export const COMMON_INPUTS = [
+  'provider',
+  'operation',
+  'pipeline_id',
+  'run_id',
+  'variables',
+  'branch',
+  'tag',
+  'message',
+  'jobs',
+  'failed_only',
+  'skip_failed',
+  'wait',
+  'timeout',
+  'poll_interval',
+  'request_timeout',
+  'propagate_failure',
+  'cancel_on_abort'
+] as const
+
+/** Ids, endpoints and credentials: each provider reads some of these (PROVIDER_INPUTS). */
+const PROVIDER_SPECIFIC_INPUTS = [
+  'project_id',
+  'iam_project_id',
+  'domain_id',
+  'organization_id',
+  'region',
+  'endpoint',
+  'api',
+  'token',
+  'access_key_id',
+  'access_key_secret',
+  'security_token',
+  'app_code',
+  'app_secret',
+  'username',
+  'gitcode_token'
+] as const
+
+export const INPUT_NAMES = [...COMMON_INPUTS, ...PROVIDER_SPECIFIC_INPUTS] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+
+/** Credentials: masked the moment they are read. */
+export const SECRET_INPUTS: ReadonlySet<InputName> = new Set<InputName>([
+  'token',
+  'access_key_id',
+  'access_key_secret',
+  'security_token',
+  'app_secret',
+  'gitcode_token'
+])
+
+/** Returns an input's raw value, '' when it was not given. */
+export type InputSource = (name: InputName) => string
+
+/** Defaults for inputs left empty (action.yml states the same ones). */
+export const DEFAULTS: Partial<Record<InputName, string>> = {
+  operation: 'run',
+  region: DEFAULT_REGION,
+  failed_only: 'true',
+  skip_failed: 'false',
+  wait: 'true',
+  timeout: '60m',
+  poll_interval: 'auto',
+  request_timeout: '40s',
+  propagate_failure: 'true',
+  cancel_on_abort: 'true'
+}
+
+export function invalid(input: InputName, message: string): RelayError {
+  return new RelayError('input', `Input ${input}: ${message}`)
+}
+
+/** An input's value after defaults ('' when not given), and whether it was given. */
+export type Read = (name: InputName) => string
+export type Given = (name: InputName) => boolean
