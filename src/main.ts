@@ -47,7 +47,7 @@ async function runMain(deps: Deps): Promise<void> {
   const settings = readSettings(name => host.getInput(name), secret => host.mask(secret))
   const provider = createProvider(settings, { transport: deps.transport, clock, log: host, signal })
   await host.group('pipeline-relay settings', async () => {
-    for (const line of describeSettings(settings)) host.info(line)
+    for (const line of describeSettings(settings, provider)) host.info(line)
   })
   const started = clock.now()
   let run: RunRef | undefined
@@ -236,14 +236,14 @@ async function stopOnAbort(settings: Settings, provider: Provider, run: RunRef |
 }
 
 /** The resolved settings, for the log: everything but the credentials, which are only named. */
-function describeSettings(settings: Settings): string[] {
+function describeSettings(settings: Settings, provider: Provider): string[] {
   const waitLine = settings.wait
     ? `wait: up to ${formatDuration(settings.timeoutMs)}, poll ${settings.pollInterval === 'auto' ? 'auto' : formatDuration(settings.pollInterval)}`
     : 'wait: no'
   return [
-    `provider: ${settings.provider} (${settings.endpoint}), project ${settings.projectId}`,
+    `provider: ${settings.provider} (${provider.displayName})`,
+    ...provider.describe(),
     `operation: ${settings.operation} on pipeline ${settings.pipelineId}${settings.runId === undefined ? '' : `, run ${settings.runId}`}`,
-    `credentials: ${settings.credentials.kind === 'token' ? 'IAM token' : `AK/SK${settings.credentials.securityToken === undefined ? '' : ' with security token'}`} (masked)`,
     waitLine,
     `variables: ${settings.variables.length === 0 ? 'none' : settings.variables.map(variable => variable.name).join(', ')}`
   ]

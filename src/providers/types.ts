@@ -89,6 +89,8 @@ export type CancelOutcome = 'stopped' | 'already-ended'
 export interface Provider {
   /** For logs: "Huawei CodeArts Pipeline". */
   readonly displayName: string
+  /** Where and as whom it works, for the log: endpoint, project, kind of credentials — never their values. */
+  describe(): string[]
   /** The ref of a run known by id (for retry, cancel, watch): its URL without a request. */
   refFor(runId: string): RunRef
   /** One start request; an ambiguous failure is thrown as it is, for the core to resolve. */

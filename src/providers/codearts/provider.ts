@@ -20,6 +20,16 @@ export class CodeArtsProvider implements Provider {
     this.pipelinePath = `/v5/${settings.projectId}/api/pipelines/${settings.pipelineId}`
   }
 
+  describe(): string[] {
+    const { endpoint, projectId, iamProjectId, credentials } = this.settings
+    const signIn = credentials.kind === 'token' ? 'IAM token' : `AK/SK${credentials.securityToken === undefined ? '' : ' with a security token'}`
+    return [
+      `endpoint: ${endpoint}`,
+      `CodeArts project: ${projectId}${iamProjectId === undefined ? '' : ` (X-Project-Id ${iamProjectId})`}`,
+      `credentials: ${signIn} (masked)`
+    ]
+  }
+
   refFor(runId: string, detailUrl?: string): RunRef {
     const { region, projectId, pipelineId } = this.settings
     // The console page of a run; the detail answer's own detail_url wins when it has one.
