@@ -1,18 +1,8 @@
-import type { Clock } from '../core/clock.js'
-import type { Transport } from '../core/http.js'
-import type { Logger } from '../core/log.js'
 import { VendorClient } from '../core/vendor-client.js'
 import type { Settings } from '../inputs/index.js'
 import { createHuaweiDialect } from './codearts/dialect.js'
 import { CodeArtsProvider } from './codearts/provider.js'
-import type { Provider } from './types.js'
-
-export interface ProviderDeps {
-  transport: Transport
-  clock: Clock
-  log: Logger
-  signal?: AbortSignal
-}
+import type { Provider, ProviderDeps } from './types.js'
 
 /** The registry: provider id → the provider for these settings. */
 export function createProvider(settings: Settings, deps: ProviderDeps): Provider {

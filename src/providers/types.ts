@@ -1,3 +1,7 @@
+import type { Clock } from '../core/clock.js'
+import type { Transport } from '../core/http.js'
+import type { Logger } from '../core/log.js'
+
 /**
  * The small interface every provider implements. A provider answers questions about one vendor
  * ("start a run", "what state is run X in") with one logical request each; the core owns
@@ -101,4 +105,12 @@ export interface Provider {
   retry(run: RunRef, request: RetryRequest): Promise<RunRef>
   cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome>
   getState(run: RunRef, options?: CallOptions): Promise<RunState>
+}
+
+/** What the core hands a provider factory: the transport, time, the log, and the abort signal. */
+export interface ProviderDeps {
+  transport: Transport
+  clock: Clock
+  log: Logger
+  signal?: AbortSignal
 }
