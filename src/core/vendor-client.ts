@@ -13,6 +13,8 @@ export interface ApiRequest {
   query?: Readonly<Record<string, string>>
   /** Sent as JSON. */
   body?: unknown
+  /** Sent as application/x-www-form-urlencoded (RFC 3986 escapes), for APIs that take forms. */
+  form?: Readonly<Record<string, string>>
   intent: Intent
   /** What the request does, for logs and errors: "start the run". */
   action: string
@@ -63,8 +65,7 @@ export class VendorClient {
     const unsigned: HttpRequest = {
       method: request.method,
       url: this.urlFor(request),
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      ...bodyOf(request),
       timeoutMs: request.options?.timeoutMs ?? this.deps.requestTimeoutMs
     }
     const started = clock.now()
@@ -82,11 +83,26 @@ export class VendorClient {
 
   private urlFor(request: ApiRequest): string {
     const base = this.deps.baseUrl.replace(/\/+$/, '')
-    const query = Object.entries(request.query ?? {})
-      .map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`)
-      .join('&')
+    const query = encodePairs(request.query ?? {})
     return query === '' ? `${base}${request.path}` : `${base}${request.path}?${query}`
   }
+}
+
+/** The headers and exact bytes of a request's body: JSON by default, a form where the API takes one. */
+function bodyOf(request: ApiRequest): Pick<HttpRequest, 'headers' | 'body'> {
+  if (request.form !== undefined) {
+    return { headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' }, body: encodePairs(request.form) }
+  }
+  return {
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: request.body === undefined ? undefined : JSON.stringify(request.body)
+  }
+}
+
+function encodePairs(pairs: Readonly<Record<string, string>>): string {
+  return Object.entries(pairs)
+    .map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`)
+    .join('&')
 }
 
 function policyFor(request: ApiRequest): RetryPolicy {

@@ -1,0 +1,70 @@
+import { RelayError } from '../../src/core/errors.js'
+import type { HttpRequest } from '../../src/core/http.js'
+import { VendorClient, type VendorDialect } from '../../src/core/vendor-client.js'
+import { FakeClock } from '../fixtures/fake-clock.js'
+import { FakeHost } from '../fixtures/fake-host.js'
+import { FakeTransport, json } from '../fixtures/fake-transport.js'
+
+function client(transport: FakeTransport, clock = new FakeClock(), signal?: AbortSignal) {
+  const authorizedAt: number[] = []
+  const dialect: VendorDialect = {
+    authorize(request: HttpRequest, now: Date) {
+      authorizedAt.push(now.getTime())
+      return { ...request, headers: { ...request.headers, 'X-Test-Auth': `at-${now.getTime()}` } }
+    },
+    interpret(response) {
+      if (response.status >= 400) throw new RelayError(response.status === 503 ? 'unavailable' : 'client', `HTTP ${response.status}`)
+      return JSON.parse(response.body) as unknown
+    }
+  }
+  const log = new FakeHost({})
+  const vendor = new VendorClient({ baseUrl: 'https://api.example.com/base/', transport: transport.send, clock, log, dialect, requestTimeoutMs: 1234, signal })
+  return { vendor, authorizedAt, log, clock }
+}
+
+describe('VendorClient', () => {
+  test('query values are RFC 3986 encoded (space as %20), under the base path', async () => {
+    const transport = new FakeTransport().on('GET /base/x', json(200, {}))
+    await client(transport).vendor.send({ method: 'GET', path: '/x', query: { 'a b': 'c d*~', q: 'ä' }, intent: 'read', action: 'read x' })
+    expect(transport.requests[0]!.url).toBe('https://api.example.com/base/x?a%20b=c%20d%2A~&q=%C3%A4')
+    expect(transport.requests[0]!.timeoutMs).toBe(1234)
+  })
+
+  test('a JSON body is sent as JSON, a form as url-encoded pairs with its content type', async () => {
+    const transport = new FakeTransport().on('POST /base/j', json(200, {})).on('POST /base/f', json(200, {}))
+    const { vendor } = client(transport)
+    await vendor.send({ method: 'POST', path: '/j', body: { a: 1 }, intent: 'write', action: 'j' })
+    await vendor.send({ method: 'POST', path: '/f', form: { params: '{"k":"v w"}' }, intent: 'write', action: 'f' })
+    expect(transport.requests[0]!).toMatchObject({ body: '{"a":1}', headers: { 'Content-Type': 'application/json' } })
+    expect(transport.requests[1]!).toMatchObject({
+      body: 'params=%7B%22k%22%3A%22v%20w%22%7D',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' }
+    })
+  })
+
+  test('credentials are applied again for every attempt, with the time of that attempt', async () => {
+    const transport = new FakeTransport().on('GET /base/s', json(503, {}), json(200, { ok: true }))
+    const { vendor, authorizedAt, log } = client(transport, new FakeClock(1_000_000, [0.5]))
+    await expect(vendor.send({ method: 'GET', path: '/s', intent: 'read', action: 'read s' })).resolves.toEqual({ ok: true })
+    expect(authorizedAt).toEqual([1_000_000, 1_000_500])
+    expect(transport.requests.map(request => request.headers['X-Test-Auth'])).toEqual(['at-1000000', 'at-1000500'])
+    expect(log.lines.some(line => /Could not read s \(HTTP 503\); trying again in 0\.5 s \(attempt 2 of 5\)/.test(line))).toBe(true)
+  })
+
+  test('reads can be interrupted by the abort signal; writes in flight cannot', async () => {
+    const signals: (AbortSignal | undefined)[] = []
+    const transport = { send: async (_request: HttpRequest, signal?: AbortSignal) => (signals.push(signal), json(200, {})) }
+    const controller = new AbortController()
+    const { vendor } = client(transport as unknown as FakeTransport, new FakeClock(), controller.signal)
+    await vendor.send({ method: 'GET', path: '/r', intent: 'read', action: 'r' })
+    await vendor.send({ method: 'POST', path: '/w', body: {}, intent: 'write', action: 'w' })
+    expect(signals).toEqual([controller.signal, undefined])
+  })
+
+  test('per-call limits: one attempt only', async () => {
+    const transport = new FakeTransport().on('POST /base/stop', json(503, {}), json(200, {}))
+    const { vendor } = client(transport)
+    await expect(vendor.send({ method: 'POST', path: '/stop', body: {}, intent: 'write', action: 'stop', options: { maxAttempts: 1 } })).rejects.toThrow('HTTP 503')
+    expect(transport.requests).toHaveLength(1)
+  })
+})
