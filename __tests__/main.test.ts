@@ -149,6 +149,18 @@ describe('cancel on abort', () => {
     expect(host.state.finished).toBe('true')
   })
 
+  test('an abort while watching a run started elsewhere leaves that run alone', async () => {
+    const { host, transport, controller, go } = setup({ operation: 'watch', run_id: RUN })
+    transport.always('GET /detail', () => {
+      controller.abort('received SIGINT')
+      return json(200, detail('RUNNING'))
+    })
+    await go()
+    expect(transport.count('POST /stop')).toBe(0)
+    expect(host.failure).toMatch(/left as it is \(operation watch does not stop runs it did not start\)/)
+    expect(host.state.run_id).toBeUndefined()
+  })
+
   test('the post step stops a run the main step left unfinished', async () => {
     const { host, transport, go } = setup({}, { isPost: true, state: { run_id: RUN } })
     transport.on('POST /stop', json(200, { success: true }))

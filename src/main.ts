@@ -54,7 +54,7 @@ async function runMain(deps: Deps): Promise<void> {
   try {
     const begun = await begin(settings, provider, deps)
     run = begun.run
-    publishRun(host, run)
+    publishRun(host, run, startsRuns(settings))
     if (settings.operation === 'run') host.info(`Started run ${run.runId}${run.url === undefined ? '' : `: ${run.url}`}`)
     const outcome = await follow(settings, provider, begun, deps, started)
     await conclude(settings, provider, outcome, deps)
@@ -117,10 +117,18 @@ function requireRun(run: RunRef | undefined): RunRef {
   return run
 }
 
+/**
+ * Runs this step started (run) or restarted (retry) are ours to stop when the job is canceled;
+ * a run we only watch or cancel belongs to someone else and is left alone.
+ */
+function startsRuns(settings: Settings): boolean {
+  return settings.operation === 'run' || settings.operation === 'retry'
+}
+
 /** Outputs and the post step's state, as soon as the run is known and before any waiting. */
-function publishRun(host: Host, run: RunRef): void {
+function publishRun(host: Host, run: RunRef, ours: boolean): void {
   host.setOutput('run_id', run.runId)
-  host.saveState('run_id', run.runId)
+  if (ours) host.saveState('run_id', run.runId)
   if (run.url !== undefined) host.setOutput('run_url', run.url)
   if (run.runNumber !== undefined) host.setOutput('run_number', run.runNumber)
 }
@@ -222,8 +230,9 @@ async function stopOnAbort(settings: Settings, provider: Provider, run: RunRef |
     host.setFailed('The job was canceled before a run was started')
     return
   }
-  if (!settings.cancelOnAbort || settings.operation === 'cancel') {
-    host.setFailed(`The job was canceled; run ${run.runId} was left as it is (cancel_on_abort: false)`)
+  if (!settings.cancelOnAbort || !startsRuns(settings)) {
+    const why = settings.cancelOnAbort ? `operation ${settings.operation} does not stop runs it did not start` : 'cancel_on_abort: false'
+    host.setFailed(`The job was canceled; run ${run.runId} was left as it is (${why})`)
     return
   }
   try {
