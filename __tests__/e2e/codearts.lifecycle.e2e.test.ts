@@ -1,0 +1,4 @@
+import { lifecycleSuite } from './lifecycle-suite.js'
+import { codeArtsWorld } from './worlds/codearts.js'
+
+lifecycleSuite(codeArtsWorld())

@@ -1,0 +1,43 @@
+import { DEMO_FIXTURE, startCodeArtsEmulator, type CodeArtsEmulator, type Fault } from '../../../emulators/codearts/index.js'
+import type { Scenario, World, WorldFault } from './types.js'
+
+const F = DEMO_FIXTURE
+const TARGETS = { start: 'run', status: 'detail' } as const
+
+/** CodeArts v5, signed with a permanent AK/SK. */
+export function codeArtsWorld(): World {
+  let emulator: CodeArtsEmulator | undefined
+  const live = (): CodeArtsEmulator => {
+    if (emulator === undefined) throw new Error('the CodeArts emulator is not started')
+    return emulator
+  }
+  return {
+    name: 'codearts',
+    async start() {
+      emulator = await startCodeArtsEmulator({ advance: 'per-read' })
+    },
+    async stop() {
+      await emulator?.close()
+    },
+    inputs(scenario: Scenario, extra = {}) {
+      return {
+        provider: 'codearts',
+        project_id: F.projectId,
+        pipeline_id: F.pipelines[scenario],
+        endpoint: live().url,
+        access_key_id: F.accessKey.accessKeyId,
+        access_key_secret: F.accessKey.secretAccessKey,
+        ...extra
+      }
+    },
+    runsCreated: () => live().stats.runsCreated,
+    requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
+    rawStatus: runId => live().getRun(runId)?.status,
+    canceledStatus: 'CANCELED',
+    stopCount: runId => live().getRun(runId)?.stopCount ?? 0,
+    approve: runId => live().approve(runId),
+    injectFault: (fault: WorldFault) => live().injectFault({ ...fault, on: TARGETS[fault.on] } as Fault),
+    clearFaults: () => live().clearFaults(),
+    secrets: [F.token, F.accessKey.accessKeyId, F.accessKey.secretAccessKey, F.temporaryAccessKey.secretAccessKey, F.temporaryAccessKey.securityToken]
+  }
+}

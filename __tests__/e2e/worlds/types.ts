@@ -1,0 +1,39 @@
+/**
+ * A "world" is one provider (and API flavour) with its emulator, seen the same way by the shared
+ * end-to-end suites: which inputs start which scenario, how to read back what the emulator holds,
+ * and how to switch its faults on. Vendor differences stay in the world files.
+ */
+export type Scenario = 'succeed' | 'fail' | 'gate' | 'long'
+
+/** The requests every provider makes: starting a run, and reading its state. */
+export type FaultTarget = 'start' | 'status'
+
+export type WorldFault =
+  | { on: FaultTarget; kind: 'status'; status: number; times?: number }
+  | { on: FaultTarget; kind: 'throttle'; retryAfter?: number | string; times?: number }
+  | { on: FaultTarget; kind: 'slow'; delayMs: number; times?: number }
+  | { on: FaultTarget; kind: 'huge'; sizeBytes: number; times?: number }
+  | { on: FaultTarget; kind: 'drop' | 'accept-then-cut' | 'reset-mid-body' | 'malformed' | 'html' | 'empty' | 'wrong-shape'; times?: number }
+
+export interface World {
+  /** For test titles: "codearts", "yunxiao (openapi)". */
+  readonly name: string
+  start(): Promise<void>
+  stop(): Promise<void>
+  /** Inputs that run `scenario` (credentials included), plus `extra`. */
+  inputs(scenario: Scenario, extra?: Record<string, string>): Record<string, string>
+  runsCreated(): number
+  /** Every request the emulator has received, as "METHOD path?query" lines (for URL scans). */
+  requestLines(): string[]
+  /** The vendor's raw status of a run, as the emulator holds it. */
+  rawStatus(runId: string): string | undefined
+  /** The raw status a stopped run ends in. */
+  readonly canceledStatus: string
+  /** How many stop requests the emulator accepted for this run. */
+  stopCount(runId: string): number
+  approve(runId: string): void
+  injectFault(fault: WorldFault): void
+  clearFaults(): void
+  /** Every credential the world hands out, for the secret scans. */
+  readonly secrets: readonly string[]
+}
