@@ -1,5 +1,5 @@
 import { run } from '../src/main.js'
-import { DEFAULTS, INPUT_NAMES, MAX_MESSAGE_LENGTH, SECRET_INPUTS, readEndpoint, readSettings, type InputName, type Settings } from '../src/inputs/index.js'
+import { DEFAULTS, INPUT_NAMES, MAX_MESSAGE_LENGTH, SECRET_INPUTS, readEndpoint, readSettings, type CodeArtsSettings, type InputName, type Settings } from '../src/inputs/index.js'
 import { CODEARTS_ENDPOINTS } from '../src/providers/codearts/regions.js'
 import { FakeClock } from './fixtures/fake-clock.js'
 import { FakeHost } from './fixtures/fake-host.js'
@@ -16,9 +16,11 @@ async function runWith(overrides: Inputs): Promise<{ host: FakeHost; transport: 
 }
 
 /** readSettings straight from the inputs (codeArtsInputs plus overrides; '' removes an input). */
-function settingsOf(overrides: Inputs = {}, mask: (secret: string) => void = () => undefined): Settings {
+function settingsOf(overrides: Inputs = {}, mask: (secret: string) => void = () => undefined): CodeArtsSettings {
   const inputs = codeArtsInputs(overrides)
-  return readSettings(name => inputs[name] ?? '', mask)
+  const settings = readSettings(name => inputs[name] ?? '', mask)
+  if (settings.provider !== 'codearts') throw new Error('expected codearts settings')
+  return settings
 }
 
 const AKSK: Inputs = { token: '', access_key_id: AK, access_key_secret: SK }
@@ -34,12 +36,11 @@ const CONTROL = 'control characters (line breaks included) are not allowed'
 // [what, inputs over codeArtsInputs(), input named in the failure, part of the message]
 const BAD_INPUTS: [string, Inputs, InputName, string][] = [
   // provider
-  ['provider missing', { provider: '' }, 'provider', 'is required: codearts (planned: codearts-pac, yunxiao, bkci)'],
+  ['provider missing', { provider: '' }, 'provider', 'is required: codearts, yunxiao, bkci (planned: codearts-pac)'],
   ['provider unknown', { provider: 'jenkins' }, 'provider', '"jenkins" is not a provider; expected one of codearts'],
   ['provider in the wrong case', { provider: 'CodeArts' }, 'provider', '"CodeArts" is not a provider'],
-  ['provider codearts-pac (planned)', { provider: 'codearts-pac' }, 'provider', '"codearts-pac" is planned but not in this version yet; available: codearts'],
-  ['provider yunxiao (planned)', { provider: 'yunxiao' }, 'provider', '"yunxiao" is planned but not in this version yet'],
-  ['provider bkci (planned)', { provider: 'bkci' }, 'provider', '"bkci" is planned but not in this version yet'],
+  ['provider codearts-pac (planned)', { provider: 'codearts-pac' }, 'provider', '"codearts-pac" is planned but not in this version yet; available: codearts, yunxiao, bkci'],
+  ['provider in upper case', { provider: 'CODEARTS' }, 'provider', '"CODEARTS" is not a provider'],
   // operation
   ['operation unknown', { operation: 'start' }, 'operation', '"start" is not an operation; expected one of run, retry, cancel, watch'],
   ['operation in upper case', { operation: 'RUN' }, 'operation', '"RUN" is not an operation'],
@@ -265,7 +266,7 @@ describe('readSettings: what valid inputs become', () => {
   })
 
   test('DEFAULTS lists every default that the settings show', () => {
-    expect(DEFAULTS).toMatchObject({ operation: 'run', region: 'cn-north-4', timeout: '60m', poll_interval: 'auto', request_timeout: '40s', wait: 'true' })
+    expect(DEFAULTS).toMatchObject({ operation: 'run', timeout: '60m', poll_interval: 'auto', request_timeout: '40s', wait: 'true' })
   })
 
   test('values are trimmed', () => {

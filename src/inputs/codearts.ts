@@ -1,7 +1,7 @@
-import { CODEARTS_ENDPOINTS } from '../providers/codearts/regions.js'
+import { CODEARTS_ENDPOINTS, DEFAULT_REGION } from '../providers/codearts/regions.js'
 import type { CommonSettings } from './common.js'
 import { readEndpoint } from './fields.js'
-import { invalid, type Given, type Read } from './names.js'
+import { invalid, type Given, type InputName, type Read } from './names.js'
 
 /** Inputs of the Huawei providers: CodeArts ids, region or endpoint, and IAM credentials. */
 
@@ -21,6 +21,9 @@ export interface CodeArtsSettings extends CommonSettings {
 }
 
 const MAX_VARIABLE_VALUE = 8192
+
+/** The provider-specific inputs codearts reads; any other one is a mistake. */
+export const CODEARTS_INPUTS: readonly InputName[] = ['project_id', 'iam_project_id', 'region', 'endpoint', 'token', 'access_key_id', 'access_key_secret', 'security_token']
 
 const ID_32 = /^[0-9a-zA-Z]{32}$/
 
@@ -42,7 +45,7 @@ export function readCodeArts(common: CommonSettings, read: Read, given: Given): 
     if (variable.value.length > MAX_VARIABLE_VALUE) throw invalid('variables', `the value of ${variable.name} is ${variable.value.length} characters; CodeArts takes at most ${MAX_VARIABLE_VALUE}`)
   }
 
-  const region = read('region')
+  const region = given('region') ? read('region') : DEFAULT_REGION
   const endpoint = given('endpoint') ? readEndpoint(read('endpoint')) : CODEARTS_ENDPOINTS[region]
   if (!/^[a-z]{2}-[a-z]+-\d$/.test(region)) throw invalid('region', `"${region}" is not a region name like cn-north-4`)
   if (endpoint === undefined) {

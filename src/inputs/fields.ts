@@ -21,19 +21,19 @@ export function rejectControlCharacters(name: InputName, value: string): void {
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
 
 /** An https base URL, or http on loopback only (the emulators); no credentials, query or fragment. */
-export function readEndpoint(text: string): string {
+export function readEndpoint(text: string, input: 'endpoint' | 'console_url' = 'endpoint'): string {
   let url: URL
   try {
     url = new URL(text)
   } catch {
     // Not echoed whole: whatever sits before an "@" may be a password.
-    throw invalid('endpoint', `"${text.replace(/\/\/[^/]*@/, '//***@')}" is not a URL; expected a base URL such as https://host[:port][/path]`)
+    throw invalid(input, `"${text.replace(/\/\/[^/]*@/, '//***@')}" is not a URL; expected a base URL such as https://host[:port][/path]`)
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname))) {
-    throw invalid('endpoint', `must use https:// (http:// is accepted for loopback addresses only), not ${url.protocol}//`)
+    throw invalid(input, `must use https:// (http:// is accepted for loopback addresses only), not ${url.protocol}//`)
   }
-  if (url.username !== '' || url.password !== '') throw invalid('endpoint', 'must not carry credentials; pass them in their own inputs')
-  if (url.search !== '' || url.hash !== '') throw invalid('endpoint', 'must not have a query or fragment')
+  if (url.username !== '' || url.password !== '') throw invalid(input, 'must not carry credentials; pass them in their own inputs')
+  if (url.search !== '' || url.hash !== '') throw invalid(input, 'must not have a query or fragment')
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
 }
 

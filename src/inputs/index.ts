@@ -1,7 +1,9 @@
 import type { ProviderId } from '../providers/types.js'
 import { readCommon } from './common.js'
 import { rejectControlCharacters } from './fields.js'
-import { readCodeArts, type CodeArtsSettings } from './codearts.js'
+import { CODEARTS_INPUTS, readCodeArts, type CodeArtsSettings } from './codearts.js'
+import { YUNXIAO_INPUTS, readYunxiao, type YunxiaoSettings } from './yunxiao.js'
+import { BKCI_INPUTS, readBkci, type BkciSettings } from './bkci.js'
 import { COMMON_INPUTS, DEFAULTS, INPUT_NAMES, SECRET_INPUTS, invalid, type InputName, type InputSource } from './names.js'
 
 /**
@@ -14,16 +16,21 @@ export { DEFAULTS, INPUT_NAMES, SECRET_INPUTS, invalid, type InputName, type Inp
 export { OPERATIONS, MAX_MESSAGE_LENGTH, type CommonSettings, type Operation } from './common.js'
 export { parseVariables, readEndpoint } from './fields.js'
 export type { CodeArtsSettings, HuaweiCredentials } from './codearts.js'
+export type { YunxiaoSettings } from './yunxiao.js'
+export type { BkciSettings } from './bkci.js'
 
 /** One member per provider; later providers join the union. */
-export type Settings = CodeArtsSettings
+export type Settings = CodeArtsSettings | YunxiaoSettings | BkciSettings
 
-const PROVIDERS_AVAILABLE: readonly ProviderId[] = ['codearts']
-const PROVIDERS_PLANNED: readonly ProviderId[] = ['codearts-pac', 'yunxiao', 'bkci']
+const PROVIDERS_AVAILABLE = ['codearts', 'yunxiao', 'bkci'] as const satisfies readonly ProviderId[]
+const PROVIDERS_PLANNED: readonly ProviderId[] = ['codearts-pac']
+type AvailableProvider = (typeof PROVIDERS_AVAILABLE)[number]
 
 /** Inputs each provider reads beyond the common ones; any other provider-specific input is a mistake. */
-const PROVIDER_INPUTS: Readonly<Record<'codearts', readonly InputName[]>> = {
-  codearts: ['project_id', 'iam_project_id', 'region', 'endpoint', 'token', 'access_key_id', 'access_key_secret', 'security_token']
+const PROVIDER_INPUTS: Readonly<Record<AvailableProvider, readonly InputName[]>> = {
+  codearts: CODEARTS_INPUTS,
+  yunxiao: YUNXIAO_INPUTS,
+  bkci: BKCI_INPUTS
 }
 
 export function readSettings(source: InputSource, mask: (secret: string) => void): Settings {
@@ -36,7 +43,7 @@ export function readSettings(source: InputSource, mask: (secret: string) => void
   if ((PROVIDERS_PLANNED as readonly string[]).includes(provider)) {
     throw invalid('provider', `"${provider}" is planned but not in this version yet; available: ${PROVIDERS_AVAILABLE.join(', ')}`)
   }
-  if (provider !== 'codearts') {
+  if (!isAvailable(provider)) {
     throw invalid('provider', `"${provider}" is not a provider; expected one of ${[...PROVIDERS_AVAILABLE, ...PROVIDERS_PLANNED].join(', ')}`)
   }
 
@@ -46,7 +53,18 @@ export function readSettings(source: InputSource, mask: (secret: string) => void
   }
 
   const common = readCommon(read, given)
-  return readCodeArts(common, read, given)
+  switch (provider) {
+    case 'codearts':
+      return readCodeArts(common, read, given)
+    case 'yunxiao':
+      return readYunxiao(common, read, given)
+    case 'bkci':
+      return readBkci(common, read, given)
+  }
+}
+
+function isAvailable(provider: string): provider is AvailableProvider {
+  return (PROVIDERS_AVAILABLE as readonly string[]).includes(provider)
 }
 
 function readAll(source: InputSource, mask: (secret: string) => void): Map<InputName, string> {

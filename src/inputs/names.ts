@@ -1,5 +1,4 @@
 import { RelayError } from '../core/errors.js'
-import { DEFAULT_REGION } from '../providers/codearts/regions.js'
 
 /** The names of all inputs, which are credentials, and their defaults. */
 
@@ -32,6 +31,7 @@ const PROVIDER_SPECIFIC_INPUTS = [
   'organization_id',
   'region',
   'endpoint',
+  'console_url',
   'api',
   'token',
   'access_key_id',
@@ -60,10 +60,13 @@ export const SECRET_INPUTS: ReadonlySet<InputName> = new Set<InputName>([
 /** Returns an input's raw value, '' when it was not given. */
 export type InputSource = (name: InputName) => string
 
-/** Defaults for inputs left empty (action.yml states the same ones). */
+/**
+ * Defaults for inputs left empty (action.yml states the same ones). Only inputs every provider
+ * reads have one: GitHub passes an action.yml default as if the user had given it, so a
+ * provider-specific default (region) is applied by its provider's reader instead.
+ */
 export const DEFAULTS: Partial<Record<InputName, string>> = {
   operation: 'run',
-  region: DEFAULT_REGION,
   failed_only: 'true',
   skip_failed: 'false',
   wait: 'true',

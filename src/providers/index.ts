@@ -2,6 +2,8 @@ import { VendorClient } from '../core/vendor-client.js'
 import type { Settings } from '../inputs/index.js'
 import { createHuaweiDialect } from './codearts/dialect.js'
 import { CodeArtsProvider } from './codearts/provider.js'
+import { createYunxiaoProvider } from './yunxiao/index.js'
+import { createBkciProvider } from './bkci/index.js'
 import type { Provider, ProviderDeps } from './types.js'
 
 /** The registry: provider id → the provider for these settings. */
@@ -17,5 +19,9 @@ export function createProvider(settings: Settings, deps: ProviderDeps): Provider
       })
       return new CodeArtsProvider(settings, client)
     }
+    case 'yunxiao':
+      return createYunxiaoProvider(settings, deps)
+    case 'bkci':
+      return createBkciProvider(settings, deps)
   }
 }

@@ -1,0 +1,234 @@
+import { RelayError } from '../../core/errors.js'
+import type { ApiRequest, VendorClient } from '../../core/vendor-client.js'
+import { BUILD_MESSAGE_VARIABLE, MAX_BUILD_MESSAGE, type BkciSettings } from '../../inputs/bkci.js'
+import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import { arrayOf, numberOf, record, stringOf, type JsonRecord } from '../json.js'
+import { routeFor, type BkciOperation } from './paths.js'
+import { partStatus, runStatus } from './status.js'
+
+/**
+ * Tencent BlueKing CI through the BlueKing API gateway (reference/tencent-bkci.md).
+ * Each method is one logical question; the VendorClient it is given owns retries and timeouts.
+ */
+export class BkciProvider implements Provider {
+  readonly displayName = 'Tencent BlueKing CI'
+
+  constructor(
+    private readonly settings: BkciSettings,
+    private readonly client: VendorClient
+  ) {}
+
+  describe(): string[] {
+    const { endpoint, api, projectId, consoleUrl, credentials } = this.settings
+    const signIn = credentials.kind === 'app' ? `app ${credentials.appCode} with its secret (masked)` : 'access token (masked)'
+    return [
+      `endpoint: ${endpoint} (API ${api}, apigw-app)`,
+      `bk-ci project: ${projectId}; console: ${consoleUrl}`,
+      `credentials: ${signIn}, acting as ${credentials.username}`
+    ]
+  }
+
+  refFor(runId: string, runNumber?: string): RunRef {
+    const { consoleUrl, projectId, pipelineId } = this.settings
+    const url = `${consoleUrl}/console/pipeline/${encodeURIComponent(projectId)}/${encodeURIComponent(pipelineId)}/detail/${encodeURIComponent(runId)}`
+    return runNumber === undefined ? { runId, url } : { runId, runNumber, url }
+  }
+
+  async start(request: StartRequest): Promise<RunRef> {
+    // Start values are a flat object of strings; BK_CI_BUILD_MSG sets the build message, which carries the mark.
+    const body: Record<string, string> = {}
+    for (const { name, value } of request.variables) body[name] = value
+    body[BUILD_MESSAGE_VARIABLE] = buildMessage(request)
+    const query: Record<string, string> = {}
+    if (request.branch !== undefined) query.branch = request.branch
+    const data = record(await this.send('start', undefined, { body, query, intent: 'write', action: 'start a build' }))
+    const buildId = stringOf(data.id)
+    if (buildId === undefined) {
+      // bk-ci took the request but did not say which build it made: as unclear as a timeout.
+      throw new RelayError('protocol', 'bk-ci accepted the start request but its answer has no build id (data.id)')
+    }
+    return this.refFor(buildId, stringOf(data.num))
+  }
+
+  async findStartedRun(correlationId: string, sinceMs: number): Promise<RunRef | undefined> {
+    const mark = `relay:${correlationId}`
+    // v4 filters on the build message (SQL LIKE %mark%); v3 has no such filter, so the newest page is searched.
+    const query: Record<string, string> = { page: '1', pageSize: '20' }
+    if (this.settings.api === 'v4') query.buildMsg = mark
+    const data = record(await this.send('history', undefined, { query, intent: 'read', action: 'list the newest builds' }))
+    // Builds queued well before our request cannot be ours (five minutes allow for clock skew).
+    const found = arrayOf(data.records).find(build => {
+      const queuedAt = numberOf(build.queueTime) ?? numberOf(build.startTime)
+      return (stringOf(build.buildMsg) ?? '').includes(mark) && (queuedAt === undefined || queuedAt <= 0 || queuedAt >= sinceMs - 300_000)
+    })
+    const buildId = found === undefined ? undefined : stringOf(found.id)
+    return buildId === undefined ? undefined : this.refFor(buildId, stringOf(found?.buildNum))
+  }
+
+  async retry(run: RunRef, request: RetryRequest): Promise<RunRef> {
+    const target = await this.retryTarget(run, request)
+    const query: Record<string, string> = {}
+    // bk-ci reads failedContainer and skip only with a taskId (a whole-build retry has neither, as in its console).
+    if (target !== undefined) {
+      query.taskId = target
+      query.failedContainer = String(request.failedOnly)
+      query.skip = String(request.skipFailed)
+    }
+    const data = record(await this.send('retry', run.runId, { query, intent: 'write', action: `retry build ${run.runId}` }))
+    // A retry runs the same build again with executeCount + 1; a different id in the answer is followed all the same.
+    const buildId = stringOf(data.id) ?? run.runId
+    return buildId === run.runId ? this.refFor(buildId, run.runNumber) : this.refFor(buildId)
+  }
+
+  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+    try {
+      await this.send('stop', run.runId, { intent: 'write', action: `stop build ${run.runId}`, options })
+      return 'stopped'
+    } catch (error) {
+      if (error instanceof RelayError && error.vendorCode === '2101182') return 'already-ended'
+      // Someone else's cancel is under way: the build is stopping, and a second one now would be refused anyway.
+      if (error instanceof RelayError && error.vendorCode === '2101019') return 'stopped'
+      throw error
+    }
+  }
+
+  async getState(run: RunRef, options?: CallOptions): Promise<RunState> {
+    let detail: JsonRecord
+    try {
+      detail = record(await this.send('detail', run.runId, { intent: 'read', action: `read the state of build ${run.runId}`, options }))
+    } catch (error) {
+      // A detail too large or malformed to read: the small status answer still tells how the build stands.
+      if (!(error instanceof RelayError) || error.kind !== 'protocol') throw error
+      return this.stateFromStatus(run, options)
+    }
+    return this.stateOf(detail, run, jobsOf(detail), numberOf(detail.executeCount))
+  }
+
+  /** build_status: status and times, no attempt and no jobs (so a terminal state of it never passes for a new attempt). */
+  private async stateFromStatus(run: RunRef, options?: CallOptions): Promise<RunState> {
+    const status = record(await this.send('status', run.runId, { intent: 'read', action: `read the status of build ${run.runId}`, options }))
+    return this.stateOf(status, run, [], undefined)
+  }
+
+  private stateOf(answer: JsonRecord, run: RunRef, jobs: JobState[], executeCount: number | undefined): RunState {
+    const rawStatus = stringOf(answer.status)
+    if (rawStatus === undefined) throw new RelayError('protocol', `The answer about build ${run.runId} has no status field`)
+    const startedAt = positive(numberOf(answer.startTime))
+    const endedAt = positive(numberOf(answer.endTime))
+    const meaning = runStatus(rawStatus, { startTime: startedAt, endTime: endedAt })
+    const ref = this.refFor(stringOf(answer.id) ?? run.runId, stringOf(answer.buildNum) ?? run.runNumber)
+    return {
+      ...ref,
+      status: meaning.status,
+      rawStatus,
+      terminal: meaning.terminal,
+      startedAt,
+      endedAt,
+      // The execution count: a retry runs the same build id again as count + 1.
+      attempt: executeCount === undefined ? undefined : String(executeCount),
+      jobs
+    }
+  }
+
+  /**
+   * What a retry starts from (bk-ci's taskId): the id in jobs after checking the build has it (bk-ci silently
+   * re-runs the whole build for an id it does not find), or, for failed_only or skip_failed without jobs, the first
+   * failed or canceled stage: bk-ci's stage retry with failedContainer re-runs only its failed jobs, and with skip
+   * skips its failed steps. Undefined: the whole build again.
+   */
+  private async retryTarget(run: RunRef, request: RetryRequest): Promise<string | undefined> {
+    const given = request.jobs[0]
+    if (given === undefined && !request.failedOnly && !request.skipFailed) return undefined
+    const detail = record(await this.send('detail', run.runId, { intent: 'read', action: `read build ${run.runId} (to find what to retry)` }))
+    const stages = arrayOf(record(detail.model).stages)
+    if (given !== undefined) {
+      if (retryTargets(stages).has(given)) return given
+      throw new RelayError('client', `jobs: "${given}" is not a stage, job or step of build ${run.runId}`, {
+        hint: `bk-ci would re-run the whole build for an id it does not know. Ids in this build: ${[...retryTargets(stages)].slice(0, 12).join(', ')}`
+      })
+    }
+    const failed = stages.slice(1).find(stage => ['failed', 'canceled'].includes(partStatus(stringOf(stage.status) ?? '')))
+    const stageId = failed === undefined ? undefined : stringOf(failed.id)
+    if (stageId !== undefined) return stageId
+    if (request.skipFailed) throw new RelayError('client', `Build ${run.runId} has no failed stage, so there is no failed step to skip`)
+    // Nothing failed (a build canceled before its stages ran, or one that succeeded): the whole build again.
+    return undefined
+  }
+
+  private send(operation: BkciOperation, buildId: string | undefined, request: Omit<ApiRequest, 'method' | 'path'>): Promise<unknown> {
+    const { api, projectId, pipelineId } = this.settings
+    const route = routeFor(api, operation, { projectId, pipelineId, buildId })
+    return this.client.send({ ...request, method: route.method, path: route.path, query: { ...route.query, ...request.query } })
+  }
+}
+
+/** The build message: the user's message (or where the build came from), and the mark, kept within bk-ci's 255 characters. */
+function buildMessage(request: StartRequest): string {
+  const mark = ` [relay:${request.correlationId}]`
+  const message = request.message ?? 'Started by pipeline-relay'
+  return `${message.slice(0, Math.max(0, MAX_BUILD_MESSAGE - mark.length))}${mark}`
+}
+
+function positive(value: number | undefined): number | undefined {
+  return value === undefined || value <= 0 ? undefined : value
+}
+
+/**
+ * The job table: one row per job (bk-ci container), with its stage, and the first failed step's message. Jobs
+ * rather than steps: a job is what runs on one agent and what a person retries; steps (checkout, script, upload…)
+ * would make the table long without saying more, and the failed step is named in the message. The trigger stage
+ * (the first, holding the trigger container) is not a job. A matrix job shows its generated jobs.
+ */
+function jobsOf(detail: JsonRecord): JobState[] {
+  const jobs: JobState[] = []
+  for (const stage of arrayOf(record(detail.model).stages)) {
+    for (const container of arrayOf(stage.containers)) {
+      if (container['@type'] === 'trigger') continue
+      const group = arrayOf(container.groupContainers)
+      for (const job of group.length > 0 ? group : [container]) jobs.push(jobOf(job, stringOf(stage.name)))
+    }
+  }
+  return jobs
+}
+
+function jobOf(container: JsonRecord, stage: string | undefined): JobState {
+  const rawStatus = stringOf(container.status) ?? ''
+  const status = partStatus(rawStatus)
+  const startedAt = positive(numberOf(container.startEpoch))
+  const totalCost = numberOf(record(container.timeCost).totalCost)
+  const ended = ['succeeded', 'failed', 'canceled', 'skipped'].includes(status)
+  const failedStep = arrayOf(container.elements).find(element => partStatus(stringOf(element.status) ?? '') === 'failed')
+  const stepMessage = failedStep === undefined ? undefined : stringOf(failedStep.errorMsg)
+  return {
+    id: stringOf(container.id) ?? stringOf(container.containerHashId) ?? '',
+    name: stringOf(container.name) ?? stringOf(container.jobId) ?? '(unnamed job)',
+    stage,
+    status,
+    rawStatus,
+    message: failedStep === undefined ? undefined : `${stringOf(failedStep.name) ?? 'a step'} failed${stepMessage === undefined ? '' : `: ${stepMessage}`}`,
+    startedAt,
+    endedAt: ended && startedAt !== undefined && totalCost !== undefined && totalCost > 0 ? startedAt + totalCost : undefined
+  }
+}
+
+/** The ids a retry's taskId can name: stages, jobs (their container id) and steps (element id or step id). */
+function retryTargets(stages: JsonRecord[]): Set<string> {
+  const ids = new Set<string>()
+  const add = (value: unknown): void => {
+    const id = stringOf(value)
+    if (id !== undefined) ids.add(id)
+  }
+  for (const stage of stages) {
+    add(stage.id)
+    for (const container of arrayOf(stage.containers)) {
+      for (const job of [container, ...arrayOf(container.groupContainers)]) {
+        add(job.id)
+        for (const element of arrayOf(job.elements)) {
+          add(element.id)
+          add(element.stepId)
+        }
+      }
+    }
+  }
+  return ids
+}

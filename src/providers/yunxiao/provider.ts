@@ -1,0 +1,271 @@
+import { RelayError } from '../../core/errors.js'
+import type { VendorClient } from '../../core/vendor-client.js'
+import type { YunxiaoSettings } from '../../inputs/yunxiao.js'
+import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import { arrayOf, numberOf, record, stringOf, type JsonRecord } from '../json.js'
+import { buildRunParams, correlationMark } from './params.js'
+import type { Route, YunxiaoRoutes } from './routes.js'
+import { partStatus, runMeaning } from './status.js'
+
+/**
+ * Alibaba Cloud Yunxiao Flow (reference/aliyun-yunxiao.md), over either API: the Yunxiao OpenAPI (token) or the
+ * devops 2021-06-25 POP API (AK/SK). The answers of both carry the same run model (§1.4, §3.2), bare (OpenAPI) or
+ * wrapped in an envelope (POP), so one reading serves both; only the routes differ.
+ */
+
+/** The console page of a run (Flow's own pipeline links are https://flow.aliyun.com/pipelines/<id>/current). */
+export const CONSOLE_BASE = 'https://flow.aliyun.com'
+
+// Runs that started well before our request cannot be ours (five minutes allow for clock skew).
+const LOOKUP_SKEW_MS = 300_000
+const LIST_SIZE = 10
+const LOOKUP_CANDIDATES = 5
+// "Not found" codes about the pipeline or organization rather than about a run.
+const MISSING_TARGET_CODES = new Set(['InvalidPipeline.NotFound', 'InvalidOrganization.NotFound'])
+
+interface Job extends JobState {
+  /** Types of the actions the job offers (PassPipelineValidate, RetryPipelineJobRun, ...). */
+  actions: string[]
+}
+
+export class YunxiaoProvider implements Provider {
+  readonly displayName = 'Alibaba Cloud Yunxiao Flow'
+
+  constructor(
+    private readonly settings: YunxiaoSettings,
+    private readonly client: VendorClient,
+    private readonly routes: YunxiaoRoutes
+  ) {}
+
+  describe(): string[] {
+    const { api, endpoint, organizationId, credentials } = this.settings
+    const signIn =
+      credentials.kind === 'token'
+        ? 'personal access token'
+        : `AK/SK${credentials.securityToken === undefined ? '' : ' with a security token'}, signed ACS3-HMAC-SHA256`
+    return [
+      `API: ${api === 'openapi' ? 'Yunxiao OpenAPI' : 'devops 2021-06-25 (POP)'}`,
+      `endpoint: ${endpoint}`,
+      `organization: ${organizationId ?? 'none (region edition)'}`,
+      `credentials: ${signIn} (masked)`
+    ]
+  }
+
+  refFor(runId: string): RunRef {
+    const { api, organizationId, pipelineId } = this.settings
+    // A region edition of the OpenAPI has a console of its own, whose address we do not know.
+    const url = api === 'openapi' && organizationId === undefined ? undefined : `${CONSOLE_BASE}/pipelines/${pipelineId}/builds/${runId}`
+    return { runId, runNumber: runId, url }
+  }
+
+  async start(request: StartRequest): Promise<RunRef> {
+    const repository = request.branch !== undefined || request.tag !== undefined ? await this.repositoryFor(request) : undefined
+    const answer = await this.client.send({ ...this.routes.start(buildRunParams(request, repository)), intent: 'write', action: 'start a run' })
+    const runId = startedRunId(answer)
+    if (runId === undefined) {
+      // The service took the request but did not say which run it made: as unclear as a timeout.
+      throw new RelayError('protocol', 'Yunxiao accepted the start request but its answer has no pipelineRunId')
+    }
+    return this.refFor(runId)
+  }
+
+  async findStartedRun(correlationId: string, sinceMs: number): Promise<RunRef | undefined> {
+    const mark = correlationMark(correlationId)
+    const candidates = (await this.listRuns())
+      .filter(run => run.startedAt === undefined || run.startedAt >= sinceMs - LOOKUP_SKEW_MS)
+      .slice(0, LOOKUP_CANDIDATES)
+    for (const candidate of candidates) {
+      // The mark is in the run's comment; wherever an answer echoes it (list item, detail), it identifies the run.
+      if (JSON.stringify(candidate.item).includes(mark)) return this.refFor(candidate.id)
+      const detail = await this.readRun(candidate.id)
+      if (JSON.stringify(detail ?? null).includes(mark)) return this.refFor(candidate.id)
+    }
+    return undefined
+  }
+
+  /** Yunxiao retries single jobs, within the same run (reference §1.2): the run id stays, its attempt changes. */
+  async retry(run: RunRef, request: RetryRequest): Promise<RunRef> {
+    const jobs = jobsOf(runRecord(await this.readRun(run.runId)))
+    const targets = request.jobs.length > 0 ? resolveJobs(run.runId, jobs, request.jobs) : failedJobs(run.runId, jobs, request.failedOnly)
+    const retried: string[] = []
+    for (const job of targets) {
+      // Several jobs are retried one by one; a refusal after the first says which ones did restart.
+      const already = retried.length === 0 ? '' : ` (already retried: ${retried.join(', ')})`
+      let answer: unknown
+      try {
+        answer = await this.client.send({ ...this.routes.retryJob(run.runId, job.id), intent: 'write', action: `retry job ${job.id} (${job.name}) of run ${run.runId}` })
+      } catch (error) {
+        if (retried.length === 0 || !(error instanceof RelayError)) throw error
+        const { status, vendorCode, requestId, hint, notSent, retryAfterMs } = error
+        throw new RelayError(error.kind, `${error.message}${already}`, { status, vendorCode, requestId, hint, notSent, retryAfterMs, cause: error })
+      }
+      if (answer === false || record(answer).success === false) {
+        throw new RelayError('client', `Yunxiao did not retry job ${job.id} (${job.name}) of run ${run.runId}${already}`)
+      }
+      retried.push(`${job.id} (${job.name})`)
+    }
+    return this.refFor(run.runId)
+  }
+
+  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+    try {
+      const answer = await this.client.send({ ...this.routes.stop(run.runId), intent: 'write', action: `stop run ${run.runId}`, options })
+      if (answer !== false && record(answer).success !== false) return 'stopped'
+    } catch (error) {
+      if (!(error instanceof RelayError) || error.kind !== 'client') throw error
+    }
+    // Refused: fine if the run had already ended; otherwise the refusal stands.
+    const state = await this.getState(run, options)
+    if (state.terminal) return 'already-ended'
+    throw new RelayError('client', `Yunxiao did not stop run ${run.runId}; it is still ${state.rawStatus}`)
+  }
+
+  async getState(run: RunRef, options?: CallOptions): Promise<RunState> {
+    return this.stateOf(runRecord(await this.readRun(run.runId, options)), run.runId)
+  }
+
+  private readRun(runId: string, options?: CallOptions): Promise<unknown> {
+    return this.client.send({ ...this.routes.run(runId), intent: 'read', action: `read the state of run ${runId}`, options })
+  }
+
+  private send(route: Route, action: string): Promise<unknown> {
+    return this.client.send({ ...route, intent: 'read', action })
+  }
+
+  /** The newest runs, newest first: a bare array (OpenAPI) or `pipelineRuns` (POP). */
+  private async listRuns(): Promise<{ id: string; startedAt?: number; item: JsonRecord }[]> {
+    const answer = await this.send(this.routes.list(LIST_SIZE), 'list the newest runs')
+    const items = Array.isArray(answer) ? arrayOf(answer) : arrayOf(record(answer).pipelineRuns)
+    return items
+      .map(item => ({ id: stringOf(item.pipelineRunId), startedAt: positive(numberOf(item.startTime)), item }))
+      .filter((run): run is { id: string; startedAt: number | undefined; item: JsonRecord } => run.id !== undefined)
+      .sort((a, b) => Number(b.id) - Number(a.id))
+  }
+
+  private stateOf(detail: JsonRecord, runId: string): RunState {
+    const rawStatus = stringOf(detail.status)
+    if (rawStatus === undefined) throw new RelayError('protocol', `The detail of run ${runId} has no status field`)
+    const jobs = jobsOf(detail)
+    const meaning = runMeaning(rawStatus, jobs)
+    const latestStart = latest(jobs.map(job => job.startedAt))
+    const latestEnd = latest(jobs.map(job => job.endedAt))
+    const updatedAt = positive(numberOf(detail.updateTime))
+    return {
+      ...this.refFor(stringOf(detail.pipelineRunId) ?? runId),
+      status: meaning.status,
+      rawStatus,
+      terminal: meaning.terminal,
+      startedAt: positive(numberOf(detail.startTime)) ?? positive(numberOf(detail.createTime)),
+      endedAt: meaning.terminal ? (positive(numberOf(detail.endTime)) ?? latestEnd ?? updatedAt) : undefined,
+      // A retried job starts (and ends) again, so the latest job times change with every attempt; a finished run's
+      // job times do not change otherwise.
+      attempt: jobs.length > 0 ? `${latestStart ?? ''}/${latestEnd ?? ''}` : `${updatedAt ?? ''}`,
+      jobs: jobs.map(({ actions: _actions, ...job }) => job)
+    }
+  }
+
+  /** The URL of the pipeline's first code source, from its latest run: the branch and tag maps are keyed by it. */
+  private async repositoryFor(request: StartRequest): Promise<string> {
+    const input = request.branch !== undefined ? 'branch' : 'tag'
+    const latestRun = await this.latestRun()
+    const repository = arrayOf(latestRun?.sources)
+      .map(source => stringOf(record(source.data).repo))
+      .find((repo): repo is string => repo !== undefined)
+    if (repository === undefined) {
+      throw new RelayError(
+        'client',
+        `Cannot set ${input}: the pipeline has no run showing its code source yet. Run it once from the console, or leave branch and tag empty to build its default`
+      )
+    }
+    return repository
+  }
+
+  private async latestRun(): Promise<JsonRecord | undefined> {
+    try {
+      if (this.routes.latest !== undefined) {
+        const answer = await this.send(this.routes.latest(), "read the pipeline's latest run (for its code source)")
+        return answer === undefined || answer === null ? undefined : runRecord(answer)
+      }
+      const newest = (await this.listRuns())[0]
+      return newest === undefined ? undefined : runRecord(await this.readRun(newest.id))
+    } catch (error) {
+      // A pipeline that never ran has no latest run; a missing pipeline or organization keeps its own error.
+      if (error instanceof RelayError && error.kind === 'not_found' && !MISSING_TARGET_CODES.has(error.vendorCode ?? '')) return undefined
+      throw error
+    }
+  }
+}
+
+/** The run of a detail answer: bare (OpenAPI) or in `pipelineRun` (POP). */
+function runRecord(answer: unknown): JsonRecord {
+  const body = record(answer)
+  const wrapped = body.pipelineRun
+  return wrapped !== null && typeof wrapped === 'object' && !Array.isArray(wrapped) ? record(wrapped) : body
+}
+
+/** The start answer: a bare integer (OpenAPI), or `pipelineRunId` in the envelope (POP). */
+function startedRunId(answer: unknown): string | undefined {
+  if (typeof answer === 'number' || typeof answer === 'string') return /^\d+$/.test(String(answer)) ? String(answer) : undefined
+  const id = stringOf(record(answer).pipelineRunId)
+  return id !== undefined && /^\d+$/.test(id) ? id : undefined
+}
+
+function jobsOf(detail: JsonRecord): Job[] {
+  const jobs: Job[] = []
+  for (const stage of arrayOf(detail.stages)) {
+    const info = record(stage.stageInfo)
+    const stageName = stringOf(stage.name) ?? stringOf(info.name)
+    for (const job of arrayOf(info.jobs ?? stage.jobs)) {
+      const rawStatus = stringOf(job.status) ?? ''
+      jobs.push({
+        id: stringOf(job.id) ?? '',
+        name: stringOf(job.name) ?? '(unnamed job)',
+        stage: stageName,
+        status: partStatus(rawStatus),
+        rawStatus,
+        startedAt: positive(numberOf(job.startTime)),
+        endedAt: positive(numberOf(job.endTime)),
+        actions: arrayOf(job.actions)
+          .map(action => stringOf(action.type))
+          .filter((type): type is string => type !== undefined)
+      })
+    }
+  }
+  return jobs
+}
+
+function resolveJobs(runId: string, jobs: readonly Job[], wanted: readonly string[]): Job[] {
+  return wanted.map(name => {
+    const byId = jobs.find(job => job.id === name)
+    if (byId !== undefined) return byId
+    const byName = jobs.filter(job => job.name === name)
+    if (byName.length === 1 && byName[0] !== undefined) return byName[0]
+    if (byName.length > 1) {
+      throw new RelayError('client', `Run ${runId} has ${byName.length} jobs named "${name}" (ids ${byName.map(job => job.id).join(', ')}); name the one to retry by its id in jobs`)
+    }
+    throw new RelayError('client', `Run ${runId} has no job "${name}"; its jobs are ${listJobs(jobs)}`)
+  })
+}
+
+function failedJobs(runId: string, jobs: readonly Job[], failedOnly: boolean): Job[] {
+  if (!failedOnly) throw new RelayError('client', 'Yunxiao retries single jobs: name the jobs to re-run in jobs')
+  const failed = jobs.filter(job => job.status === 'failed' && job.id !== '')
+  if (failed.length === 0) {
+    throw new RelayError('client', `Run ${runId} has no failed job to retry (its jobs are ${listJobs(jobs)}); name the jobs to re-run in jobs`)
+  }
+  return failed
+}
+
+function listJobs(jobs: readonly Job[]): string {
+  return jobs.length === 0 ? 'none' : jobs.map(job => `${job.id} (${job.name}, ${job.rawStatus || 'no status'})`).join(', ')
+}
+
+/** Yunxiao reports 0 (or nothing) for a time that has not come yet. */
+function positive(value: number | undefined): number | undefined {
+  return value === undefined || value <= 0 ? undefined : value
+}
+
+function latest(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((value): value is number => value !== undefined)
+  return known.length === 0 ? undefined : Math.max(...known)
+}
