@@ -36,10 +36,10 @@ const CONTROL = 'control characters (line breaks included) are not allowed'
 // [what, inputs over codeArtsInputs(), input named in the failure, part of the message]
 const BAD_INPUTS: [string, Inputs, InputName, string][] = [
   // provider
-  ['provider missing', { provider: '' }, 'provider', 'is required: codearts, yunxiao, bkci (planned: codearts-pac)'],
+  ['provider missing', { provider: '' }, 'provider', 'is required: one of codearts, codearts-pac, yunxiao, bkci'],
   ['provider unknown', { provider: 'jenkins' }, 'provider', '"jenkins" is not a provider; expected one of codearts'],
   ['provider in the wrong case', { provider: 'CodeArts' }, 'provider', '"CodeArts" is not a provider'],
-  ['provider codearts-pac (planned)', { provider: 'codearts-pac' }, 'provider', '"codearts-pac" is planned but not in this version yet; available: codearts, yunxiao, bkci'],
+  ['provider with a typo', { provider: 'code-arts' }, 'provider', '"code-arts" is not a provider; expected one of codearts, codearts-pac, yunxiao, bkci'],
   ['provider in upper case', { provider: 'CODEARTS' }, 'provider', '"CODEARTS" is not a provider'],
   // operation
   ['operation unknown', { operation: 'start' }, 'operation', '"start" is not an operation; expected one of run, retry, cancel, watch'],

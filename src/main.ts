@@ -54,7 +54,7 @@ async function runMain(deps: Deps): Promise<void> {
   try {
     const begun = await begin(settings, provider, deps)
     run = begun.run
-    publishRun(host, run, startsRuns(settings))
+    publishRun(host, run, startsRuns(settings), settings)
     if (settings.operation === 'run') host.info(`Started run ${run.runId}${run.url === undefined ? '' : `: ${run.url}`}`)
     const outcome = await follow(settings, provider, begun, deps, started)
     await conclude(settings, provider, outcome, deps)
@@ -79,7 +79,7 @@ async function begin(settings: Settings, provider: Provider, deps: Deps): Promis
   const existing = settings.runId === undefined ? undefined : provider.refFor(settings.runId)
   switch (settings.operation) {
     case 'run': {
-      host.info(`Starting a run of pipeline ${settings.pipelineId} on ${provider.displayName}`)
+      host.info(`Starting a run of ${settings.pipelineId === '' ? 'the pipeline' : `pipeline ${settings.pipelineId}`} on ${provider.displayName}`)
       const origin = host.origin()
       const run = await startRun(
         provider,
@@ -126,9 +126,15 @@ function startsRuns(settings: Settings): boolean {
 }
 
 /** Outputs and the post step's state, as soon as the run is known and before any waiting. */
-function publishRun(host: Host, run: RunRef, ours: boolean): void {
+function publishRun(host: Host, run: RunRef, ours: boolean, settings: Settings): void {
+  const pipelineId = run.pipelineId ?? settings.pipelineId
   host.setOutput('run_id', run.runId)
-  if (ours) host.saveState('run_id', run.runId)
+  if (pipelineId !== '') host.setOutput('pipeline_id', pipelineId)
+  if (ours) {
+    host.saveState('run_id', run.runId)
+    // GitCode pipeline runs are addressed by pipeline too, and a run started from a file learns it late.
+    if (run.pipelineId !== undefined) host.saveState('pipeline_id', run.pipelineId)
+  }
   if (run.url !== undefined) host.setOutput('run_url', run.url)
   if (run.runNumber !== undefined) host.setOutput('run_number', run.runNumber)
 }
@@ -195,8 +201,20 @@ async function conclude(settings: Settings, provider: Provider, outcome: Outcome
     host.annotateError(job.message ?? `${jobName(job)} failed`, `${provider.displayName}: ${jobName(job)} failed`)
   }
   const note = result.outcome === 'timed_out' ? `Stopped waiting after ${settings.timeoutMs / 1000} s; the run goes on` : undefined
+  const logTails = await readLogTails(provider, run, failedJobs, host)
   await host.writeSummary(
-    summaryMarkdown({ providerName: provider.displayName, pipelineId: settings.pipelineId, operation: settings.operation, run, status, rawStatus, state, durationSeconds: duration, note })
+    summaryMarkdown({
+      providerName: provider.displayName,
+      pipelineId: run.pipelineId ?? settings.pipelineId,
+      operation: settings.operation,
+      run,
+      status,
+      rawStatus,
+      state,
+      durationSeconds: duration,
+      note,
+      logTails
+    })
   )
 
   const failure = failureOf(settings, { ...begun, run }, status, result.outcome === 'not_waited', failedJobs)
@@ -207,6 +225,24 @@ async function conclude(settings: Settings, provider: Provider, outcome: Outcome
   } else {
     host.warning(`${failure} (propagate_failure is false, so this step succeeds)`)
   }
+}
+
+// The summary shows the end of at most this many failed jobs' logs, this many lines each.
+const LOG_TAIL_JOBS = 3
+const LOG_TAIL_LINES = 30
+
+/** The last lines of the failed jobs' logs, where the provider serves logs; a failed read only warns. */
+async function readLogTails(provider: Provider, run: RunRef, failedJobs: readonly JobState[], host: Host): Promise<{ job: string; lines: string[] }[]> {
+  const tails: { job: string; lines: string[] }[] = []
+  if (provider.logTail === undefined) return tails
+  for (const job of failedJobs.slice(0, LOG_TAIL_JOBS)) {
+    try {
+      tails.push({ job: jobName(job), lines: await provider.logTail(run, job, LOG_TAIL_LINES) })
+    } catch (error) {
+      host.warning(`Could not read the log of ${jobName(job)}: ${describeError(error)}`)
+    }
+  }
+  return tails
 }
 
 /** Why the step should fail, or undefined when the outcome is what the user asked for. */
@@ -252,7 +288,7 @@ function describeSettings(settings: Settings, provider: Provider): string[] {
   return [
     `provider: ${settings.provider} (${provider.displayName})`,
     ...provider.describe(),
-    `operation: ${settings.operation} on pipeline ${settings.pipelineId}${settings.runId === undefined ? '' : `, run ${settings.runId}`}`,
+    `operation: ${settings.operation} on ${settings.pipelineId === '' ? 'the pipeline of its file' : `pipeline ${settings.pipelineId}`}${settings.runId === undefined ? '' : `, run ${settings.runId}`}`,
     waitLine,
     `variables: ${settings.variables.length === 0 ? 'none' : settings.variables.map(variable => variable.name).join(', ')}`
   ]
@@ -272,8 +308,9 @@ async function runPost(deps: Deps): Promise<void> {
     return
   }
   const provider = createProvider(settings, { transport: deps.transport, clock: deps.clock, log: host })
+  const pipelineId = host.getState('pipeline_id')
   try {
-    const outcome = await provider.cancel(provider.refFor(runId), STOP_ON_ABORT)
+    const outcome = await provider.cancel({ ...provider.refFor(runId), ...(pipelineId === '' ? {} : { pipelineId }) }, STOP_ON_ABORT)
     host.info(outcome === 'stopped' ? `The main step did not finish, so run ${runId} was stopped` : `Run ${runId} had already ended`)
   } catch (error) {
     host.warning(`The main step did not finish, and stopping run ${runId} failed: ${describeError(error)}`)

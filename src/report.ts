@@ -55,6 +55,8 @@ export interface FinalReport {
   durationSeconds?: number
   /** Why the step ended the way it did, in a sentence (a timeout, a cancel). */
   note?: string
+  /** The end of failed jobs' logs, where the vendor serves them. */
+  logTails?: readonly { job: string; lines: readonly string[] }[]
 }
 
 export function summaryMarkdown(report: FinalReport): string {
@@ -82,6 +84,11 @@ export function summaryMarkdown(report: FinalReport): string {
         `| ${escapeCell(job.stage ?? '')} | ${escapeCell(job.name)} | ${ICONS[job.status]} ${job.status} | ${took} | ${escapeCell(job.message ?? '')} |`
       )
     }
+  }
+  for (const tail of report.logTails ?? []) {
+    // A fence longer than any run of backticks in the log, so the log cannot close it.
+    const fence = '`'.repeat(Math.max(3, ...tail.lines.map(line => (line.match(/`+/g) ?? []).reduce((most, run) => Math.max(most, run.length + 1), 0))))
+    lines.push('', `<details><summary>End of the log of ${escapeCell(tail.job)}</summary>`, '', fence, ...tail.lines, fence, '', '</details>')
   }
   return `${lines.join('\n')}\n`
 }

@@ -1,10 +1,10 @@
 import type { Logger } from '../core/log.js'
 import type { InputName } from '../inputs/index.js'
 
-export type OutputName = 'run_id' | 'run_url' | 'run_number' | 'status' | 'raw_status' | 'duration_seconds'
+export type OutputName = 'run_id' | 'pipeline_id' | 'run_url' | 'run_number' | 'status' | 'raw_status' | 'duration_seconds'
 
 /** State handed from the main step to the post step. */
-export type StateName = 'isPost' | 'run_id' | 'finished'
+export type StateName = 'isPost' | 'run_id' | 'pipeline_id' | 'finished'
 
 /**
  * Where pipeline-relay runs: a GitHub runner now, a GitLab job or a terminal later. The core

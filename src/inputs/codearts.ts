@@ -25,7 +25,7 @@ const MAX_VARIABLE_VALUE = 8192
 /** The provider-specific inputs codearts reads; any other one is a mistake. */
 export const CODEARTS_INPUTS: readonly InputName[] = ['project_id', 'iam_project_id', 'region', 'endpoint', 'token', 'access_key_id', 'access_key_secret', 'security_token']
 
-const ID_32 = /^[0-9a-zA-Z]{32}$/
+export const ID_32 = /^[0-9a-zA-Z]{32}$/
 
 export function readCodeArts(common: CommonSettings, read: Read, given: Given): CodeArtsSettings {
   const kindOfId = 'a CodeArts id: 32 letters and digits'
@@ -45,22 +45,25 @@ export function readCodeArts(common: CommonSettings, read: Read, given: Given): 
     if (variable.value.length > MAX_VARIABLE_VALUE) throw invalid('variables', `the value of ${variable.name} is ${variable.value.length} characters; CodeArts takes at most ${MAX_VARIABLE_VALUE}`)
   }
 
+  return {
+    ...common,
+    provider: 'codearts',
+    projectId: read('project_id'),
+    iamProjectId: given('iam_project_id') ? read('iam_project_id') : undefined,
+    ...readHuaweiEndpoint(read, given),
+    credentials: readHuaweiCredentials(read, given)
+  }
+}
+
+/** The region (cn-north-4 when empty) and the endpoint: `endpoint` if given, else the region's from the official table. */
+export function readHuaweiEndpoint(read: Read, given: Given): { region: string; endpoint: string } {
   const region = given('region') ? read('region') : DEFAULT_REGION
   const endpoint = given('endpoint') ? readEndpoint(read('endpoint')) : CODEARTS_ENDPOINTS[region]
   if (!/^[a-z]{2}-[a-z]+-\d$/.test(region)) throw invalid('region', `"${region}" is not a region name like cn-north-4`)
   if (endpoint === undefined) {
     throw invalid('region', `"${region}" has no CodeArts Pipeline endpoint; known regions: ${Object.keys(CODEARTS_ENDPOINTS).join(', ')} (or set endpoint)`)
   }
-
-  return {
-    ...common,
-    provider: 'codearts',
-    projectId: read('project_id'),
-    iamProjectId: given('iam_project_id') ? read('iam_project_id') : undefined,
-    region,
-    endpoint,
-    credentials: readHuaweiCredentials(read, given)
-  }
+  return { region, endpoint }
 }
 
 export function readHuaweiCredentials(read: Read, given: Given): HuaweiCredentials {

@@ -31,7 +31,11 @@ const MAX_TIMEOUT_MS = 7 * 24 * 3_600_000
 // CodeArts: the run description is at most 1024 characters; the correlation mark takes a few.
 export const MAX_MESSAGE_LENGTH = 960
 
-export function readCommon(read: Read, given: Given): CommonSettings {
+/**
+ * `pipelineIdOnRun: 'optional'` is for GitCode pipelines, whose run is addressed by repository and
+ * file and answers with the pipeline id.
+ */
+export function readCommon(read: Read, given: Given, pipelineIdOnRun: 'required' | 'optional' = 'required'): CommonSettings {
   const operation = read('operation')
   if (!(OPERATIONS as readonly string[]).includes(operation)) {
     throw invalid('operation', `"${operation}" is not an operation; expected one of ${OPERATIONS.join(', ')}`)
@@ -45,7 +49,7 @@ export function readCommon(read: Read, given: Given): CommonSettings {
     }
   }
   if (given('branch') && given('tag')) throw invalid('tag', 'cannot be given together with branch: a run builds one or the other')
-  if (!given('pipeline_id')) throw invalid('pipeline_id', 'is required: the id of the pipeline')
+  if (!given('pipeline_id') && !(op === 'run' && pipelineIdOnRun === 'optional')) throw invalid('pipeline_id', 'is required: the id of the pipeline')
 
   const timeoutMs = readDuration(read, 'timeout', 1000, MAX_TIMEOUT_MS)
   const pollInterval = read('poll_interval') === 'auto' ? 'auto' : readDuration(read, 'poll_interval', 50, MAX_TIMEOUT_MS)

@@ -4,6 +4,7 @@ import { rejectControlCharacters } from './fields.js'
 import { CODEARTS_INPUTS, readCodeArts, type CodeArtsSettings } from './codearts.js'
 import { YUNXIAO_INPUTS, readYunxiao, type YunxiaoSettings } from './yunxiao.js'
 import { BKCI_INPUTS, readBkci, type BkciSettings } from './bkci.js'
+import { CODEARTS_PAC_INPUTS, readCodeArtsPac, type CodeArtsPacSettings } from './codearts-pac.js'
 import { COMMON_INPUTS, DEFAULTS, INPUT_NAMES, SECRET_INPUTS, invalid, type InputName, type InputSource } from './names.js'
 
 /**
@@ -18,17 +19,18 @@ export { parseVariables, readEndpoint } from './fields.js'
 export type { CodeArtsSettings, HuaweiCredentials } from './codearts.js'
 export type { YunxiaoSettings } from './yunxiao.js'
 export type { BkciSettings } from './bkci.js'
+export type { CodeArtsPacSettings } from './codearts-pac.js'
 
 /** One member per provider; later providers join the union. */
-export type Settings = CodeArtsSettings | YunxiaoSettings | BkciSettings
+export type Settings = CodeArtsSettings | CodeArtsPacSettings | YunxiaoSettings | BkciSettings
 
-const PROVIDERS_AVAILABLE = ['codearts', 'yunxiao', 'bkci'] as const satisfies readonly ProviderId[]
-const PROVIDERS_PLANNED: readonly ProviderId[] = ['codearts-pac']
+const PROVIDERS_AVAILABLE = ['codearts', 'codearts-pac', 'yunxiao', 'bkci'] as const satisfies readonly ProviderId[]
 type AvailableProvider = (typeof PROVIDERS_AVAILABLE)[number]
 
 /** Inputs each provider reads beyond the common ones; any other provider-specific input is a mistake. */
 const PROVIDER_INPUTS: Readonly<Record<AvailableProvider, readonly InputName[]>> = {
   codearts: CODEARTS_INPUTS,
+  'codearts-pac': CODEARTS_PAC_INPUTS,
   yunxiao: YUNXIAO_INPUTS,
   bkci: BKCI_INPUTS
 }
@@ -39,23 +41,20 @@ export function readSettings(source: InputSource, mask: (secret: string) => void
   const given = (name: InputName): boolean => read(name) !== ''
 
   const provider = read('provider')
-  if (provider === '') throw invalid('provider', `is required: ${PROVIDERS_AVAILABLE.join(', ')} (planned: ${PROVIDERS_PLANNED.join(', ')})`)
-  if ((PROVIDERS_PLANNED as readonly string[]).includes(provider)) {
-    throw invalid('provider', `"${provider}" is planned but not in this version yet; available: ${PROVIDERS_AVAILABLE.join(', ')}`)
-  }
-  if (!isAvailable(provider)) {
-    throw invalid('provider', `"${provider}" is not a provider; expected one of ${[...PROVIDERS_AVAILABLE, ...PROVIDERS_PLANNED].join(', ')}`)
-  }
+  if (provider === '') throw invalid('provider', `is required: one of ${PROVIDERS_AVAILABLE.join(', ')}`)
+  if (!isAvailable(provider)) throw invalid('provider', `"${provider}" is not a provider; expected one of ${PROVIDERS_AVAILABLE.join(', ')}`)
 
   const allowed = new Set<InputName>([...COMMON_INPUTS, ...PROVIDER_INPUTS[provider]])
   for (const name of INPUT_NAMES) {
     if (given(name) && !allowed.has(name)) throw invalid(name, `is not used by provider ${provider}; remove it`)
   }
 
-  const common = readCommon(read, given)
+  const common = readCommon(read, given, provider === 'codearts-pac' ? 'optional' : 'required')
   switch (provider) {
     case 'codearts':
       return readCodeArts(common, read, given)
+    case 'codearts-pac':
+      return readCodeArtsPac(common, read, given)
     case 'yunxiao':
       return readYunxiao(common, read, given)
     case 'bkci':

@@ -40,7 +40,10 @@ const PROVIDER_SPECIFIC_INPUTS = [
   'app_code',
   'app_secret',
   'username',
-  'gitcode_token'
+  'gitcode_token',
+  'repository_url',
+  'pipeline_file',
+  'commit'
 ] as const
 
 export const INPUT_NAMES = [...COMMON_INPUTS, ...PROVIDER_SPECIFIC_INPUTS] as const

@@ -4,6 +4,7 @@ import { createHuaweiDialect } from './codearts/dialect.js'
 import { CodeArtsProvider } from './codearts/provider.js'
 import { createYunxiaoProvider } from './yunxiao/index.js'
 import { createBkciProvider } from './bkci/index.js'
+import { CodeArtsPacProvider } from './codearts-pac/provider.js'
 import type { Provider, ProviderDeps } from './types.js'
 
 /** The registry: provider id → the provider for these settings. */
@@ -18,6 +19,15 @@ export function createProvider(settings: Settings, deps: ProviderDeps): Provider
         requestTimeoutMs: settings.requestTimeoutMs
       })
       return new CodeArtsProvider(settings, client)
+    }
+    case 'codearts-pac': {
+      const client = new VendorClient({
+        ...deps,
+        baseUrl: settings.endpoint,
+        dialect: createHuaweiDialect(settings.credentials, { 'X-Domain-Id': settings.domainId }),
+        requestTimeoutMs: settings.requestTimeoutMs
+      })
+      return new CodeArtsPacProvider(settings, client)
     }
     case 'yunxiao':
       return createYunxiaoProvider(settings, deps)

@@ -26,6 +26,8 @@ export interface StatusMeaning<S extends string = Status> {
 
 export interface RunRef {
   runId: string
+  /** Set when the provider learns the pipeline from the run (GitCode pipelines start by file, not id). */
+  pipelineId?: string
   /** The vendor's human-facing number, where it has one. */
   runNumber?: string
   /** The run's page in the vendor console. */
@@ -105,6 +107,8 @@ export interface Provider {
   retry(run: RunRef, request: RetryRequest): Promise<RunRef>
   cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome>
   getState(run: RunRef, options?: CallOptions): Promise<RunState>
+  /** The last lines of a job's log, for the summary of a failed run, where the vendor serves logs. */
+  logTail?(run: RunRef, job: JobState, maxLines: number): Promise<string[]>
 }
 
 /** What the core hands a provider factory: the transport, time, the log, and the abort signal. */

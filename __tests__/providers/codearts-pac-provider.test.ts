@@ -1,0 +1,128 @@
+import { readSettings, type CodeArtsPacSettings, type InputName } from '../../src/inputs/index.js'
+import { createProvider } from '../../src/providers/index.js'
+import type { JobState } from '../../src/providers/types.js'
+import { FakeClock } from '../fixtures/fake-clock.js'
+import { FakeHost } from '../fixtures/fake-host.js'
+import { FakeTransport, json } from '../fixtures/fake-transport.js'
+import { AK, SK, TOKEN } from '../fixtures/codearts.js'
+
+const DOMAIN = 'fedcba9876543210fedcba9876543210'
+const PIPELINE = 'aaaaaaaabbbbbbbbccccccccdddddddd'
+const RUN = '11112222333344445555666677778888'
+const NEW_RUN = '99990000999900009999000099990000'
+const BASE = `/v6/${DOMAIN}/api/pac/pipelines/actions`
+
+function settings(extra: Partial<Record<InputName, string>> = {}): CodeArtsPacSettings {
+  const inputs: Partial<Record<InputName, string>> = {
+    provider: 'codearts-pac',
+    domain_id: DOMAIN,
+    endpoint: 'https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com',
+    token: TOKEN,
+    gitcode_token: 'gitcode-token-0123456789',
+    repository_url: 'https://gitcode.com/octo/app.git',
+    pipeline_file: '.gitcode/workflows/build.yml',
+    ...extra
+  }
+  const read = readSettings(name => inputs[name] ?? '', () => undefined)
+  if (read.provider !== 'codearts-pac') throw new Error('expected codearts-pac')
+  return read
+}
+
+function provider(transport: FakeTransport, extra: Partial<Record<InputName, string>> = {}) {
+  return createProvider(settings(extra), { transport: transport.send, clock: new FakeClock(), log: new FakeHost({}) })
+}
+
+const watchInputs = { pipeline_id: PIPELINE, run_id: RUN, operation: 'watch', repository_url: '', pipeline_file: '' }
+
+describe('codearts-pac provider', () => {
+  test('start: POST actions/run with the repository, file, branch, commit and the GitCode token; the answer gives both ids', async () => {
+    const transport = new FakeTransport().on(`POST ${BASE}/run`, json(200, { pipeline_id: PIPELINE, pipeline_run_id: RUN }))
+    const commit = '0123456789abcdef0123456789abcdef01234567'
+    const run = await provider(transport, { commit }).start({ variables: [], jobs: [], branch: 'main', correlationId: 'abc' })
+    expect(run).toEqual({ runId: RUN, pipelineId: PIPELINE })
+    expect(JSON.parse(transport.requests[0]!.body!)).toEqual({
+      https_url: 'https://gitcode.com/octo/app.git',
+      file_path: '.gitcode/workflows/build.yml',
+      branch: 'main',
+      commit_id: commit,
+      access_token: 'gitcode-token-0123456789'
+    })
+    expect(transport.requests[0]!.headers['X-Auth-Token']).toBe(TOKEN)
+  })
+
+  test('AK/SK signing carries X-Domain-Id, signed', async () => {
+    const transport = new FakeTransport().on(`POST ${BASE}/run`, json(200, { pipeline_id: PIPELINE, pipeline_run_id: RUN }))
+    await provider(transport, { token: '', access_key_id: AK, access_key_secret: SK }).start({ variables: [], jobs: [], correlationId: 'abc' })
+    const headers = transport.requests[0]!.headers
+    expect(headers['X-Domain-Id']).toBe(DOMAIN)
+    expect(headers.Authorization).toMatch(/^SDK-HMAC-SHA256 Access=HPUATESTAKEXAMPLE000, SignedHeaders=[^,]*x-domain-id/)
+  })
+
+  test('a start answer without the ids is a protocol fault (ambiguous for the core)', async () => {
+    const transport = new FakeTransport().on(`POST ${BASE}/run`, json(200, { error_code: undefined }))
+    await expect(provider(transport).start({ variables: [], jobs: [], correlationId: 'abc' })).rejects.toMatchObject({ kind: 'protocol' })
+  })
+
+  test.each([
+    ['snake_case', { pipeline_id: PIPELINE, pipeline_run_id: RUN, status: 'RUNNING', run_number: '4', start_time: '1700000000000', end_time: '', jobs: [{ job_run_id: 'j1', name: 'build', status: 'RUNNING' }] }],
+    ['camelCase', { pipelineId: PIPELINE, pipelineRunId: RUN, status: 'RUNNING', runNumber: '4', startTime: '1700000000000', endTime: '', jobs: [{ jobRunId: 'j1', name: 'build', status: 'RUNNING' }] }]
+  ])('getState reads the detail in %s', async (_casing, body) => {
+    const transport = new FakeTransport().on(`GET ${BASE}/${PIPELINE}/${RUN}`, json(200, body))
+    const state = await provider(transport, watchInputs).getState({ runId: RUN, pipelineId: PIPELINE })
+    expect(state).toMatchObject({ runId: RUN, pipelineId: PIPELINE, status: 'running', terminal: false, runNumber: '4', startedAt: 1_700_000_000_000 })
+    expect(state.jobs).toEqual([expect.objectContaining({ id: 'j1', name: 'build', status: 'running' })])
+  })
+
+  test('times written as China Standard Time strings are read as such', async () => {
+    const transport = new FakeTransport().on(`GET ${BASE}/${PIPELINE}/${RUN}`, json(200, { status: 'COMPLETED', start_time: '2026-01-02 08:00:00', end_time: '2026-01-02 08:01:30' }))
+    const state = await provider(transport, watchInputs).getState({ runId: RUN, pipelineId: PIPELINE })
+    expect(state).toMatchObject({ status: 'succeeded', terminal: true, startedAt: Date.UTC(2026, 0, 2, 0, 0, 0), endedAt: Date.UTC(2026, 0, 2, 0, 1, 30) })
+  })
+
+  test('a status outside the CodeArts tables is unknown and not terminal', async () => {
+    const transport = new FakeTransport().on(`GET ${BASE}/${PIPELINE}/${RUN}`, json(200, { status: 'in_progress' }))
+    expect(await provider(transport, watchInputs).getState({ runId: RUN, pipelineId: PIPELINE })).toMatchObject({ status: 'unknown', terminal: false })
+  })
+
+  test('rerun: POST actions/rerun, and the run id it answers with is followed', async () => {
+    const transport = new FakeTransport().on(`POST ${BASE}/rerun`, json(200, { pipeline_id: PIPELINE, pipeline_run_id: NEW_RUN }))
+    const next = await provider(transport, { ...watchInputs, operation: 'retry' }).retry({ runId: RUN, pipelineId: PIPELINE }, { jobs: [], failedOnly: true, skipFailed: false })
+    expect(next).toEqual({ runId: NEW_RUN, pipelineId: PIPELINE })
+    expect(JSON.parse(transport.requests[0]!.body!)).toEqual({ pipeline_id: PIPELINE, pipeline_run_id: RUN, access_token: 'gitcode-token-0123456789' })
+  })
+
+  test('stop: POST .../{pipeline}/{run}/stop with {}; a refusal on a finished run is "already ended"', async () => {
+    const transport = new FakeTransport()
+      .on(`POST ${BASE}/${PIPELINE}/${RUN}/stop`, json(200, { success: true }), json(400, { error_code: 'DEVPIPE.00011301', error_msg: 'run has already ended' }))
+      .on(`GET ${BASE}/${PIPELINE}/${RUN}`, json(200, { status: 'COMPLETED' }))
+    const pac = provider(transport, { ...watchInputs, operation: 'cancel' })
+    expect(await pac.cancel({ runId: RUN, pipelineId: PIPELINE })).toBe('stopped')
+    expect(transport.requests[0]!.body).toBe('{}')
+    expect(await pac.cancel({ runId: RUN, pipelineId: PIPELINE })).toBe('already-ended')
+  })
+
+  test('the log tail pages through the log, bounded, and keeps the last lines', async () => {
+    const page = (from: number, lines: string[], more: boolean) => json(200, { has_more: more, start_offset: from, end_offset: from + 100, log: lines.join('\n') })
+    const transport = new FakeTransport().on(
+      `POST ${BASE}/${PIPELINE}/${RUN}/j1/logs`,
+      page(0, ['line 1', 'line 2', 'line 3'], true),
+      page(100, ['line 4', 'line 5', 'error: it broke', ''], false)
+    )
+    const job: JobState = { id: 'j1', name: 'build', status: 'failed', rawStatus: 'FAILED' }
+    const tail = await provider(transport, watchInputs).logTail!({ runId: RUN, pipelineId: PIPELINE }, job, 3)
+    expect(tail).toEqual(['line 4', 'line 5', 'error: it broke'])
+    expect(transport.requests.map(request => JSON.parse(request.body!))).toEqual([{ offset: 0, limit: 65536 }, { offset: 100, limit: 65536 }])
+  })
+
+  test('after a lost start, exactly one new run of the same file is adopted; two are not guessed between', async () => {
+    const since = Date.UTC(2026, 10, 22, 12)
+    const listed = (runs: unknown[]) => json(200, { pipeline_runs: runs })
+    const fresh = { pipeline_id: PIPELINE, pipeline_run_id: RUN, start_time: String(since + 2000), branch: 'main' }
+    const old = { pipeline_id: PIPELINE, pipeline_run_id: NEW_RUN, start_time: String(since - 3_600_000), branch: 'main' }
+    const transport = new FakeTransport().on(`POST ${BASE}`, listed([fresh, old]), listed([fresh, { ...fresh, pipeline_run_id: NEW_RUN }]))
+    const pac = provider(transport)
+    expect(await pac.findStartedRun('mark', since)).toEqual({ runId: RUN, pipelineId: PIPELINE })
+    expect(JSON.parse(transport.requests[0]!.body!)).toEqual({ https_url: 'https://gitcode.com/octo/app.git', file_path: '.gitcode/workflows/build.yml', page: '1', page_size: '20' })
+    expect(await pac.findStartedRun('mark', since)).toBeUndefined()
+  })
+})

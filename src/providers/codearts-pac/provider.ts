@@ -1,0 +1,178 @@
+import { RelayError } from '../../core/errors.js'
+import type { VendorClient } from '../../core/vendor-client.js'
+import type { CodeArtsPacSettings } from '../../inputs/index.js'
+import { record, type JsonRecord } from '../json.js'
+import { partStatus, runStatus } from '../codearts/status.js'
+import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import { field, listField, textField, timeField } from './fields.js'
+
+/**
+ * GitCode pipelines ("PAC") through the CodeArts v6 API (reference/huawei-codearts.md §3). Same
+ * hosts, signing and error dialect as `codearts`; runs are addressed by pipeline id and run id,
+ * and a new run is started from a repository and its pipeline file.
+ */
+export class CodeArtsPacProvider implements Provider {
+  readonly displayName = 'Huawei CodeArts GitCode pipeline'
+  private readonly actionsPath: string
+
+  constructor(
+    private readonly settings: CodeArtsPacSettings,
+    private readonly client: VendorClient
+  ) {
+    this.actionsPath = `/v6/${settings.domainId}/api/pac/pipelines/actions`
+  }
+
+  describe(): string[] {
+    const { endpoint, domainId, credentials, repositoryUrl, pipelineFile, gitcodeToken } = this.settings
+    const signIn = credentials.kind === 'token' ? 'IAM token' : `AK/SK${credentials.securityToken === undefined ? '' : ' with a security token'}`
+    return [
+      `endpoint: ${endpoint}`,
+      `account (domain): ${domainId}`,
+      ...(repositoryUrl === undefined ? [] : [`repository: ${repositoryUrl}, pipeline file ${pipelineFile ?? ''}`]),
+      `credentials: ${signIn}${gitcodeToken === undefined ? '' : ', GitCode token'} (masked)`
+    ]
+  }
+
+  refFor(runId: string, pipelineId = this.settings.pipelineId): RunRef {
+    // No console page is documented for GitCode pipeline runs; run_url is set when an answer carries one.
+    return { runId, pipelineId }
+  }
+
+  /** The branch the last start asked for, to match its run in a lookup. */
+  private branchAsked: string | undefined
+
+  async start(request: StartRequest): Promise<RunRef> {
+    this.branchAsked = request.branch
+    const { repositoryUrl, pipelineFile, commit, gitcodeToken } = this.settings
+    const body = dropEmpty({
+      https_url: repositoryUrl,
+      file_path: pipelineFile,
+      branch: request.branch,
+      tag: request.tag,
+      commit_id: commit,
+      access_token: gitcodeToken
+    })
+    const answer = record(await this.client.send({ method: 'POST', path: `${this.actionsPath}/run`, body, intent: 'write', action: 'start a GitCode pipeline run' }))
+    const runId = textField(answer, 'pipeline_run_id')
+    const pipelineId = textField(answer, 'pipeline_id')
+    if (runId === undefined || pipelineId === undefined) {
+      throw new RelayError('protocol', 'CodeArts accepted the start request but its answer lacks pipeline_id or pipeline_run_id')
+    }
+    return this.refFor(runId, pipelineId)
+  }
+
+  /**
+   * The run API takes no description or variable that could carry the mark, so the newest runs of
+   * the same repository and file are read instead: exactly one started since the request (a minute
+   * allowed for clock skew), on the same branch, is ours. None, or more than one, and the core stops
+   * rather than guess.
+   */
+  async findStartedRun(_correlationId: string, sinceMs: number): Promise<RunRef | undefined> {
+    const { repositoryUrl, pipelineFile } = this.settings
+    const body = dropEmpty({ https_url: repositoryUrl, file_path: pipelineFile, page: '1', page_size: '20' })
+    const answer = await this.client.send({ method: 'POST', path: this.actionsPath, body, intent: 'read', action: 'list the newest runs of the pipeline file' })
+    const runs = Array.isArray(answer) ? answer.map(record) : listField(record(answer), 'pipeline_runs')
+    const candidates = runs.filter(run => {
+      const started = timeField(run, 'start_time')
+      const branch = textField(run, 'branch')
+      return started !== undefined && started >= sinceMs - 60_000 && (this.branchAsked === undefined || branch === undefined || branch === this.branchAsked)
+    })
+    const only = candidates.length === 1 ? candidates[0] : undefined
+    const runId = only === undefined ? undefined : textField(only, 'pipeline_run_id')
+    return only === undefined || runId === undefined ? undefined : this.refFor(runId, textField(only, 'pipeline_id'))
+  }
+
+  async retry(run: RunRef, _request: RetryRequest): Promise<RunRef> {
+    const pipelineId = this.pipelineOf(run)
+    const body = dropEmpty({ pipeline_id: pipelineId, pipeline_run_id: run.runId, access_token: this.settings.gitcodeToken })
+    const answer = record(await this.client.send({ method: 'POST', path: `${this.actionsPath}/rerun`, body, intent: 'write', action: `re-run run ${run.runId}` }))
+    // Whether a rerun keeps the run id is not documented: the id it answers with is followed.
+    const newRunId = textField(answer, 'pipeline_run_id')
+    return this.refFor(newRunId ?? run.runId, textField(answer, 'pipeline_id') ?? pipelineId)
+  }
+
+  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+    try {
+      const answer = record(
+        await this.client.send({ method: 'POST', path: `${this.runPath(run)}/stop`, body: {}, intent: 'write', action: `stop run ${run.runId}`, options })
+      )
+      if (answer.success !== false) return 'stopped'
+    } catch (error) {
+      if (!(error instanceof RelayError) || error.kind !== 'client') throw error
+    }
+    const state = await this.getState(run, options)
+    if (state.terminal) return 'already-ended'
+    throw new RelayError('client', `CodeArts did not stop run ${run.runId}; it is still ${state.rawStatus}`)
+  }
+
+  async getState(run: RunRef, options?: CallOptions): Promise<RunState> {
+    const detail = record(
+      await this.client.send({ method: 'GET', path: this.runPath(run), intent: 'read', action: `read the state of run ${run.runId}`, options })
+    )
+    const rawStatus = textField(detail, 'status')
+    if (rawStatus === undefined) throw new RelayError('protocol', `The detail of run ${run.runId} has no status field`)
+    const meaning = runStatus(rawStatus)
+    const endedAt = timeField(detail, 'end_time')
+    return {
+      ...this.refFor(textField(detail, 'pipeline_run_id') ?? run.runId, textField(detail, 'pipeline_id') ?? this.pipelineOf(run)),
+      runNumber: textField(detail, 'run_number'),
+      status: meaning.status,
+      rawStatus,
+      terminal: meaning.terminal,
+      startedAt: timeField(detail, 'start_time'),
+      endedAt,
+      attempt: `${timeField(detail, 'start_time') ?? ''}/${endedAt ?? ''}`,
+      jobs: listField(detail, 'jobs').map(jobOf)
+    }
+  }
+
+  /** Pages through the job's log (bounded) and keeps its last lines. */
+  async logTail(run: RunRef, job: JobState, maxLines: number): Promise<string[]> {
+    const path = `${this.runPath(run)}/${job.id}/logs`
+    let offset = 0
+    let lines: string[] = []
+    for (let page = 0; page < LOG_PAGES; page++) {
+      const chunk = record(
+        await this.client.send({ method: 'POST', path, body: { offset, limit: LOG_PAGE_BYTES }, intent: 'read', action: `read the log of job ${job.name}` })
+      )
+      const text = textField(chunk, 'log') ?? ''
+      lines = [...lines, ...text.split(/\r?\n/)].slice(-maxLines - 1)
+      const next = Number(field(chunk, 'end_offset'))
+      if (field(chunk, 'has_more') !== true || !Number.isFinite(next) || next <= offset) break
+      offset = next
+    }
+    return lines.filter((line, index) => line !== '' || index < lines.length - 1).slice(-maxLines)
+  }
+
+  private pipelineOf(run: RunRef): string {
+    const pipelineId = run.pipelineId ?? this.settings.pipelineId
+    if (pipelineId === '') throw new RelayError('input', 'Input pipeline_id: is required to address a GitCode pipeline run')
+    return pipelineId
+  }
+
+  private runPath(run: RunRef): string {
+    return `${this.actionsPath}/${this.pipelineOf(run)}/${run.runId}`
+  }
+}
+
+// A job log is read at most this far (16 pages of 64 KiB): enough for a tail, bounded in memory.
+const LOG_PAGES = 16
+const LOG_PAGE_BYTES = 65_536
+
+function jobOf(job: JsonRecord): JobState {
+  const rawStatus = textField(job, 'status') ?? ''
+  return {
+    id: textField(job, 'job_run_id') ?? textField(job, 'id') ?? '',
+    name: textField(job, 'name') ?? textField(job, 'job_name') ?? '(unnamed job)',
+    stage: textField(job, 'stage_name'),
+    status: partStatus(rawStatus),
+    rawStatus,
+    message: textField(job, 'message'),
+    startedAt: timeField(job, 'start_time'),
+    endedAt: timeField(job, 'end_time')
+  }
+}
+
+function dropEmpty(body: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''))
+}
