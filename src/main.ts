@@ -4,7 +4,7 @@ import { RelayError, describeError, toRelayError } from './core/errors.js'
 import { createNodeTransport, type Transport } from './core/http.js'
 import { newCorrelationId, retryRun, startRun } from './core/operations.js'
 import { autoInterval, fixedInterval, waitForRunEnd, type WaitResult } from './core/poll.js'
-import { createGitHubHost } from './host/github.js'
+import { createHost } from './host/detect.js'
 import type { Host } from './host/types.js'
 import { readSettings, type Settings } from './inputs/index.js'
 import { createProvider } from './providers/index.js'
@@ -19,14 +19,14 @@ export interface Deps {
   signal: AbortSignal
 }
 
-/** The real world: the GitHub host, node's network, the system clock, and the runner's signals. */
+/** The real world: the host we run under (GitHub, GitLab, a terminal), node's network, the system clock, and signals. */
 export function defaultDeps(): Deps {
   const controller = new AbortController()
   // The runner cancels a step with SIGINT, then SIGTERM 7.5 s later: either one starts the stop.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => controller.abort(`received ${signal}`))
   }
-  return { host: createGitHubHost(), transport: createNodeTransport(), clock: systemClock, signal: controller.signal }
+  return { host: createHost(), transport: createNodeTransport(), clock: systemClock, signal: controller.signal }
 }
 
 export async function run(deps: Deps = defaultDeps()): Promise<void> {
@@ -34,7 +34,10 @@ export async function run(deps: Deps = defaultDeps()): Promise<void> {
     if (deps.host.isPost) await runPost(deps)
     else await runMain(deps)
   } catch (error) {
-    deps.host.setFailed(describeError(error))
+    const failure = toRelayError(error)
+    deps.host.setFailed(failure.describe(), failure.kind)
+  } finally {
+    deps.host.finish?.()
   }
 }
 

@@ -62,8 +62,8 @@ export function lifecycleSuite(world: World): void {
       const canceled = await step('long', { operation: 'cancel', run_id: runId })
       expect(canceled.exitCode).toBe(0)
       expect(canceled.outputs.status).toBe('canceled')
-      expect(world.rawStatus(runId)).toBe(world.canceledStatus)
-      expect(world.stopCount(runId)).toBe(1)
+      expect(world.rawStatus(runId, 'long')).toBe(world.canceledStatus)
+      expect(world.stopCount(runId, 'long')).toBe(1)
       const again = await step('long', { operation: 'cancel', run_id: runId })
       expect(again.exitCode).toBe(0)
     })
@@ -76,7 +76,7 @@ export function lifecycleSuite(world: World): void {
           runId = STARTED.exec(text)?.[1] ?? runId
           if (!approved && runId !== '' && /\] waiting/.test(text)) {
             approved = true
-            world.approve(runId)
+            world.approve(runId, 'gate')
           }
         }
       })
@@ -88,7 +88,7 @@ export function lifecycleSuite(world: World): void {
       const result = await step('long', { timeout: '2s', poll_interval: '500ms' })
       expect(result.exitCode).toBe(1)
       expect(result.outputs.status).toBe('timed_out')
-      expect(world.stopCount(result.outputs.run_id!)).toBe(0)
+      expect(world.stopCount(result.outputs.run_id!, 'long')).toBe(0)
     })
 
     test('bad input: one message naming the input, and the emulator saw no request', async () => {
@@ -151,8 +151,8 @@ export function lifecycleSuite(world: World): void {
       expect(Date.now() - signalAt).toBeLessThan(7500)
       expect(result.exitCode).toBe(1)
       expect(result.outputs.status).toBe('canceled')
-      expect(world.rawStatus(runId)).toBe(world.canceledStatus)
-      expect(world.stopCount(runId)).toBe(1)
+      expect(world.rawStatus(runId, 'long')).toBe(world.canceledStatus)
+      expect(world.stopCount(runId, 'long')).toBe(1)
     })
 
     test('the post step stops a run that a killed main step left running', async () => {
@@ -168,8 +168,8 @@ export function lifecycleSuite(world: World): void {
       const post = await step('long', {}, { state: main.state })
       expect(post.exitCode).toBe(0)
       expect(post.stdout).toContain(`run ${runId} was stopped`)
-      expect(world.rawStatus(runId)).toBe(world.canceledStatus)
-      expect(world.stopCount(runId)).toBe(1)
+      expect(world.rawStatus(runId, 'long')).toBe(world.canceledStatus)
+      expect(world.stopCount(runId, 'long')).toBe(1)
     })
   })
 

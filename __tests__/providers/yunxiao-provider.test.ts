@@ -40,6 +40,11 @@ function settingsOf(inputs: Inputs): YunxiaoSettings {
 const OPENAPI: Inputs = { organization_id: ORG, token: TOKEN }
 const POP: Inputs = { organization_id: ORG, access_key_id: AK, access_key_secret: SK }
 
+/** The start request itself: a start first reads the newest run number (see findStartedRun). */
+function posted(transport: FakeTransport) {
+  return transport.requests.find(request => request.method === 'POST')
+}
+
 function setup(inputs: Inputs, randoms: number[] = []): { provider: Provider; transport: FakeTransport; clock: FakeClock } {
   const transport = new FakeTransport()
   const clock = new FakeClock(NOW, randoms)
@@ -158,9 +163,11 @@ describe('OpenAPI (personal access token)', () => {
   test('start: POST .../runs with {"params": "<JSON text>"}, the token header; the answer is a bare integer', async () => {
     const { provider, transport } = setup(OPENAPI)
     transport.on(`POST ${BASE}/runs`, json(200, 45))
+    transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 44 }]))
     const ref = await provider.start(START)
     expect(ref).toEqual({ runId: '45', runNumber: '45', url: `https://flow.aliyun.com/pipelines/${PIPELINE}/builds/45` })
-    const sent = transport.requests[0]
+    expect(pathOf(transport.requests[0])).toBe(`${BASE}/runs?page=1&perPage=10`)
+    const sent = posted(transport)
     expect(sent?.method).toBe('POST')
     expect(sent?.url).toBe(`https://openapi-rdc.aliyuncs.com${BASE}/runs`)
     expect(header(sent, 'x-yunxiao-token')).toBe(TOKEN)
@@ -182,7 +189,7 @@ describe('OpenAPI (personal access token)', () => {
     transport.on(`GET ${BASE}/runs/latestPipelineRun`, json(200, runDetail('SUCCESS')))
     transport.on(`POST ${BASE}/runs`, json(200, 46))
     expect((await provider.start({ ...START, variables: [], branch: 'release/1.0' })).runId).toBe('46')
-    const params = JSON.parse((JSON.parse(transport.requests[1]?.body ?? '') as { params: string }).params) as unknown
+    const params = JSON.parse((JSON.parse(posted(transport)?.body ?? '') as { params: string }).params) as unknown
     expect(params).toEqual({ runningBranchs: { [REPO]: 'release/1.0' }, branchModeBranchs: ['release/1.0'], comment: 'Deploy from GitHub [relay:0123456789]' })
   })
 
@@ -353,22 +360,52 @@ describe('OpenAPI (personal access token)', () => {
     expect(transport.count(`GET ${BASE}/runs/40`)).toBe(0)
   })
 
-  test('findStartedRun: the mark in the list item is enough; nothing marked is undefined', async () => {
+  test('findStartedRun: the mark in the list item is enough; comments shown without the mark are not ours', async () => {
     const { provider, transport } = setup(OPENAPI)
     transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 48, startTime: NOW, comment: 'x [relay:abcdefabcd]' }]))
     expect((await provider.findStartedRun('abcdefabcd', NOW))?.runId).toBe('48')
-    transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 49, startTime: NOW }]))
+    transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 49, startTime: NOW, comment: 'started by a person' }]))
     transport.on(`GET ${BASE}/runs/49`, json(200, runDetail('RUNNING')))
+    expect(await provider.findStartedRun('abcdefabcd', NOW)).toBeUndefined()
+  })
+
+  test('findStartedRun: where no answer carries comments, the one run created since the request is ours; two are not guessed between', async () => {
+    const { provider, transport } = setup(OPENAPI)
+    transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 50, startTime: NOW + 1000 }, { pipelineRunId: 44, startTime: NOW - 3_600_000 }]))
+    transport.on(`GET ${BASE}/runs/50`, json(200, runDetail('RUNNING')))
+    expect((await provider.findStartedRun('abcdefabcd', NOW))?.runId).toBe('50')
+    transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 52, startTime: NOW + 2000 }, { pipelineRunId: 51, startTime: NOW + 1000 }]))
+    transport.on(`GET ${BASE}/runs/52`, json(200, runDetail('RUNNING')))
+    transport.on(`GET ${BASE}/runs/51`, json(200, runDetail('RUNNING')))
     expect(await provider.findStartedRun('abcdefabcd', NOW)).toBeUndefined()
   })
 
   test('an ambiguous start (504) is resolved by the lookup, without a second start', async () => {
     const { provider, transport, clock } = setup(OPENAPI)
     transport.on(`POST ${BASE}/runs`, json(504, { errorCode: 'GatewayTimeout', errorMessage: 'upstream timed out' }))
-    transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 50, startTime: NOW }]))
+    transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 49, startTime: NOW - 60_000 }]), json(200, [{ pipelineRunId: 50, startTime: NOW }]))
     transport.on(`GET ${BASE}/runs/50`, json(200, runDetail('RUNNING', undefined, { globalParams: [{ key: 'comment', value: 'Deploy [relay:0123456789]' }] })))
     const ref = await startRun(provider, START, { clock, log: silentLogger })
     expect(ref.runId).toBe('50')
+    expect(transport.count('POST ')).toBe(1)
+  })
+
+  test('an ambiguous start without comments in any answer: the one run numbered after the newest before the start is ours', async () => {
+    const { provider, transport, clock } = setup(OPENAPI)
+    transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 48, startTime: NOW - 10_000 }]), json(200, [{ pipelineRunId: 49, startTime: NOW }, { pipelineRunId: 48, startTime: NOW - 10_000 }]))
+    transport.on(`POST ${BASE}/runs`, json(504, { errorCode: 'GatewayTimeout', errorMessage: 'upstream timed out' }))
+    transport.always(`GET ${BASE}/runs/4`, json(200, runDetail('RUNNING')))
+    expect((await startRun(provider, START, { clock, log: silentLogger })).runId).toBe('49')
+    expect(transport.count('POST ')).toBe(1)
+  })
+
+  test('an ambiguous start without comments, and two runs newer than the start: not guessed between', async () => {
+    const { provider, transport, clock } = setup(OPENAPI)
+    transport.on(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 48 }]))
+    transport.always(`GET ${BASE}/runs?`, json(200, [{ pipelineRunId: 50, startTime: NOW + 1 }, { pipelineRunId: 49, startTime: NOW }]))
+    transport.on(`POST ${BASE}/runs`, json(504, { errorCode: 'GatewayTimeout', errorMessage: 'upstream timed out' }))
+    transport.always(`GET ${BASE}/runs/`, json(200, runDetail('RUNNING')))
+    await expect(startRun(provider, START, { clock, log: silentLogger })).rejects.toMatchObject({ kind: 'ambiguous' })
     expect(transport.count('POST ')).toBe(1)
   })
 
@@ -401,7 +438,7 @@ describe('OpenAPI (personal access token)', () => {
     transport.on('POST /oapi/v1/flow/pipelines/123/runs', json(200, 7))
     const ref = await provider.start(START)
     expect(ref).toEqual({ runId: '7', runNumber: '7', url: undefined })
-    expect(transport.requests[0]?.url).toBe('https://yunxiao.example.cn/oapi/v1/flow/pipelines/123/runs')
+    expect(posted(transport)?.url).toBe('https://yunxiao.example.cn/oapi/v1/flow/pipelines/123/runs')
     expect(provider.describe()).toContain('organization: none (region edition)')
   })
 
@@ -437,7 +474,7 @@ describe('devops 2021-06-25 (POP, AK/SK)', () => {
     transport.on(`POST /organizations/${ORG}/pipelines/${PIPELINE}/run`, json(200, pop({ pipelineRunId: 45 })))
     const ref = await provider.start(START)
     expect(ref).toEqual({ runId: '45', runNumber: '45', url: `https://flow.aliyun.com/pipelines/${PIPELINE}/builds/45` })
-    const sent = transport.requests[0]
+    const sent = posted(transport)
     expect(sent?.url).toBe(`${HOST}/organizations/${ORG}/pipelines/${PIPELINE}/run`)
     expect(header(sent, 'content-type')).toBe('application/x-www-form-urlencoded')
     expect(sent?.body).toBe(`params=${encodeRfc3986(buildRunParams(START))}`)
@@ -470,7 +507,7 @@ describe('devops 2021-06-25 (POP, AK/SK)', () => {
     transport.on(`GET ${RUNS}/45`, json(200, pop({ pipelineRun: runDetail('SUCCESS') })))
     transport.on(`POST /organizations/${ORG}/pipelines/${PIPELINE}/run`, json(200, pop({ pipelineRunId: 46 })))
     await provider.start({ ...START, variables: [], branch: 'main' })
-    const params = JSON.parse(new URLSearchParams(transport.requests[2]?.body ?? '').get('params') ?? '') as Record<string, unknown>
+    const params = JSON.parse(new URLSearchParams(posted(transport)?.body ?? '').get('params') ?? '') as Record<string, unknown>
     expect(params.runningBranchs).toEqual({ [REPO]: 'main' })
   })
 

@@ -78,7 +78,7 @@ describe('Yunxiao stage and job status', () => {
     ['UNKOWN', 'queued', false],
     ['UNKNOWN', 'queued', false],
     ['RUNNING', 'running', false],
-    ['WAITING', 'waiting', false],
+    ['WAITING', 'queued', false],
     ['CANCELLING', 'running', false],
     ['CANCELED', 'canceled', true],
     ['FINISH', 'succeeded', true],
@@ -90,8 +90,10 @@ describe('Yunxiao stage and job status', () => {
     expect(partStatus(raw.toLowerCase())).toBe(status)
   })
 
-  test('the values shared with the run level mean the same at both levels', () => {
-    for (const raw of Object.keys(RUN_STATUS)) expect(PART_STATUS[raw]).toEqual(RUN_STATUS[raw])
+  test('the values shared with the run level mean the same at both levels, but for WAITING', () => {
+    // A run WAITING may be at a gate (its jobs tell); a job WAITING has not started.
+    for (const raw of Object.keys(RUN_STATUS).filter(raw => raw !== 'WAITING')) expect(PART_STATUS[raw]).toEqual(RUN_STATUS[raw])
+    expect(PART_STATUS.WAITING).toEqual({ status: 'queued', terminal: false })
   })
 
   test.each(['FAILED', 'SKIPPED', '', 'constructor', '__proto__'])('%j is unknown', raw => {
@@ -102,8 +104,9 @@ describe('Yunxiao stage and job status', () => {
 describe('manual gates', () => {
   const job = (status: PartStatus, actions: string[] = []) => ({ status, actions })
 
-  test('a waiting job, or an unfinished one offering PassPipelineValidate, is at a gate', () => {
-    expect(atManualGate(job('waiting'))).toBe(true)
+  test('an unfinished job offering PassPipelineValidate is at a gate; waiting alone is not', () => {
+    expect(atManualGate(job('waiting'))).toBe(false)
+    expect(atManualGate(job('queued'))).toBe(false)
     expect(atManualGate(job('running', ['PassPipelineValidate', 'RefusePipelineValidate']))).toBe(true)
     expect(atManualGate(job('queued', ['RefusePipelineValidator']))).toBe(true)
     expect(atManualGate(job('running', ['StopPipelineJobRun', 'LogPipelineJobRun']))).toBe(false)
@@ -115,7 +118,7 @@ describe('manual gates', () => {
   })
 
   test('a WAITING run with a job at a gate is waiting; without one it waits for a runner: queued', () => {
-    expect(runMeaning('WAITING', [job('waiting')])).toEqual({ status: 'waiting', terminal: false })
+    expect(runMeaning('WAITING', [job('queued', ['PassPipelineValidate'])])).toEqual({ status: 'waiting', terminal: false })
     expect(runMeaning('WAITING', [job('queued')])).toEqual({ status: 'queued', terminal: false })
     expect(runMeaning('WAITING', [])).toEqual({ status: 'queued', terminal: false })
   })

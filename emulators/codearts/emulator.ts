@@ -1,11 +1,11 @@
 // Builds an emulator from its options and runs it on loopback.
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { FaultQueue } from '../shared/fault-queue.js'
+import { checkAdvanceMode } from '../shared/advance.js'
+import { EmulatorServer } from '../shared/server.js'
 import type { ApiContext } from './api/handlers.js'
 import type { AuthConfig } from './auth/authenticate.js'
-import { FaultQueue } from './faults/fault-queue.js'
 import type { Fault } from './faults/fault-types.js'
-import { createRequestListener } from './http-server.js'
+import { createCodeArtsListener } from './http-server.js'
 import type { CodeArtsEmulatorOptions, PipelineConfig } from './options.js'
 import { defaultCodeArtsOptions } from './fixture.js'
 import { RunStore } from './runs/run-store.js'
@@ -53,11 +53,11 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
   const projects = new Set(o.projects ?? [])
   const pipelines = checkPipelines(o.pipelines ?? [], projects)
   const advance = o.advance ?? 'per-read'
-  if (advance !== 'per-read' && !(advance.msPerPhase > 0)) throw new Error('advance.msPerPhase must be > 0')
+  checkAdvanceMode(advance)
   const store = new RunStore(pipelines, advance, now, o.tenantConcurrency ?? Infinity)
 
   let stats = emptyStats()
-  const faults = new FaultQueue()
+  const faults = new FaultQueue<Fault>()
   const api: ApiContext = {
     store,
     projects,
@@ -76,34 +76,21 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
   }
   const auth: AuthConfig = { tokens: o.tokens ?? [], expiredTokens: o.expiredTokens ?? [], accessKeys: o.accessKeys ?? {} }
 
-  // Pending `slow` faults: closing the emulator wakes them so nothing outlives close().
-  const sleepers = new Set<() => void>()
-  let closed = false
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const wake = () => {
-        clearTimeout(timer)
-        sleepers.delete(wake)
-        resolve()
-      }
-      const timer = setTimeout(wake, ms)
-      sleepers.add(wake)
-    })
-
-  const server = createServer(
-    createRequestListener({ api, auth, faults, get stats() { return stats }, now, sleep, isClosed: () => closed })
+  const server = new EmulatorServer()
+  const { url, port } = await server.listen(
+    createCodeArtsListener({
+      api,
+      auth,
+      faults,
+      get stats() {
+        return stats
+      },
+      now,
+      sleep: server.sleep,
+      isClosed: server.isClosed
+    }),
+    { port: o.port ?? 0, host: o.host ?? '127.0.0.1' }
   )
-  // A client that sends garbage gets its socket closed, as a gateway would.
-  server.on('clientError', (_err, socket) => socket.destroy())
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const address = server.address() as AddressInfo
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
 
   const findRun = (runId: string) => {
     const run = store.get(runId)
@@ -112,8 +99,8 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
   }
 
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url,
+    port,
     get stats() {
       return stats
     },
@@ -129,14 +116,6 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
       const run = store.get(runId)
       return run ? snapshotRun(run) : undefined
     },
-    close: async () => {
-      if (closed) return
-      closed = true
-      for (const wake of [...sleepers]) wake()
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
-    }
+    close: () => server.close()
   }
 }

@@ -1,6 +1,7 @@
 // Configuration of an emulator instance. Everything is fixed at construction except faults.
 import type { AccessKeySecret } from './auth/verify-signature.js'
 import type { ScenarioName } from './runs/scenarios.js'
+import type { AdvanceMode } from '../shared/advance.js'
 
 export type { AccessKeySecret } from './auth/verify-signature.js'
 export type { ScenarioName } from './runs/scenarios.js'
@@ -23,9 +24,9 @@ export interface PipelineConfig {
 /**
  * 'per-read': each detail GET of a run moves it one phase (deterministic; default).
  * { msPerPhase }: runs move one phase per msPerPhase of the injected clock, computed lazily when
- * observed (no timers), for demos.
+ * observed (no timers), for demos. The same type for every emulator (emulators/shared/advance.ts).
  */
-export type AdvanceMode = 'per-read' | { msPerPhase: number }
+export type { AdvanceMode } from '../shared/advance.js'
 
 export interface CodeArtsEmulatorOptions {
   /** 0 (default) picks an ephemeral port. */

@@ -1,3 +1,4 @@
+import type { ErrorKind } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import type { InputName } from '../inputs/index.js'
 
@@ -7,8 +8,9 @@ export type OutputName = 'run_id' | 'pipeline_id' | 'run_url' | 'run_number' | '
 export type StateName = 'isPost' | 'run_id' | 'pipeline_id' | 'finished'
 
 /**
- * Where pipeline-relay runs: a GitHub runner now, a GitLab job or a terminal later. The core
- * talks only to this; every text that leaves through it has been through the secret redactor.
+ * Where pipeline-relay runs: a GitHub runner, a GitLab job, or a terminal (host/detect.ts picks
+ * one). The core talks only to this; every text that leaves through it has been through the
+ * secret redactor.
  */
 export interface Host extends Logger {
   readonly isPost: boolean
@@ -22,8 +24,14 @@ export interface Host extends Logger {
   writeSummary(markdown: string): Promise<void>
   /** An error annotation, e.g. for a failed remote job. */
   annotateError(message: string, title: string): void
-  /** Marks the step failed with this message. */
-  setFailed(message: string): void
+  /**
+   * Marks the step failed with this message. `kind` is the error's kind when the failure is an
+   * error rather than the run's outcome: hosts that exit with a code tell bad input (2) from a
+   * failed, canceled or timed-out run (1).
+   */
+  setFailed(message: string, kind?: ErrorKind): void
   /** Where this job runs, for a default run message: "octo/app, workflow run 42". */
   origin(): string | undefined
+  /** Called once when the step is over, for hosts that report at the end (the command line's JSON). */
+  finish?(): void
 }

@@ -25,13 +25,13 @@ export interface World {
   runsCreated(): number
   /** Every request the emulator has received, as "METHOD path?query" lines (for URL scans). */
   requestLines(): string[]
-  /** The vendor's raw status of a run, as the emulator holds it. */
-  rawStatus(runId: string): string | undefined
+  /** The vendor's raw status of a run of `scenario`'s pipeline, as the emulator holds it. */
+  rawStatus(runId: string, scenario: Scenario): string | undefined
   /** The raw status a stopped run ends in. */
   readonly canceledStatus: string
   /** How many stop requests the emulator accepted for this run. */
-  stopCount(runId: string): number
-  approve(runId: string): void
+  stopCount(runId: string, scenario: Scenario): number
+  approve(runId: string, scenario: Scenario): void
   injectFault(fault: WorldFault): void
   clearFaults(): void
   /** Every credential the world hands out, for the secret scans. */

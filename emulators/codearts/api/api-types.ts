@@ -1,24 +1,8 @@
-// What handlers receive and return. The server turns an ApiResponse into bytes, or lets a
-// fault replace or break it.
-import type { IncomingHttpHeaders } from 'node:http'
+// What handlers receive and return (the shared shapes), and the CodeArts error body.
+import type { ApiResponse } from '../../shared/api-types.js'
 import { VendorError } from './vendor-errors.js'
 
-export interface ApiRequest {
-  method: string
-  /** The raw request target (path + '?query'). */
-  url: string
-  path: string
-  query: URLSearchParams
-  headers: IncomingHttpHeaders
-  body: Buffer
-  requestId: string
-}
-
-export interface ApiResponse {
-  status: number
-  body: unknown
-  headers?: Record<string, string>
-}
+export type { ApiRequest, ApiResponse } from '../../shared/api-types.js'
 
 export function errorResponse(error: VendorError, requestId: string): ApiResponse {
   const response: ApiResponse = {

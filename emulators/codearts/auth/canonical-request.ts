@@ -4,6 +4,7 @@
 import { createHash, createHmac } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { decodeLenient, encodeRfc3986 } from './rfc3986.js'
+import { receivedHeader } from '../../shared/api-types.js'
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256'
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
@@ -65,12 +66,8 @@ export function canonicalQuery(rawQuery: string): string {
   return parts.join('&')
 }
 
-/** A header's value as received; a repeated header is joined with ','. Absent gives ''. */
-export function receivedHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name.toLowerCase()]
-  if (value === undefined) return undefined
-  return Array.isArray(value) ? value.join(',') : value
-}
+/** A header's value as received; a repeated header is joined with ','. Absent gives undefined. */
+export { receivedHeader }
 
 /**
  * Step 6: one `name:value\n` line per signed header, in the order the client declared them

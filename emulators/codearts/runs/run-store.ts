@@ -5,6 +5,7 @@ import { newId } from './ids.js'
 import { scenarioTemplate } from './scenarios.js'
 import { type RunRequest, type RunState, isTerminal } from './types.js'
 import type { AdvanceMode, PipelineConfig } from '../options.js'
+import { replayPhases } from '../../shared/advance.js'
 
 /** Why a run was queued, if it was: the code the 2xx body must carry (reference 1.6). */
 export type QueueReason = 'pipeline' | 'tenant'
@@ -155,24 +156,13 @@ export class RunStore {
 
   /**
    * Timed mode: replay the phases each run is owed by the clock, oldest run first, each phase
-   * stamped with its own moment. A paused or slot-waiting run accrues no backlog.
+   * stamped with its own moment. A paused, ended or slot-waiting run accrues no backlog.
    */
   private catchUp(): void {
     if (this.mode === 'per-read') return
-    const step = Math.max(1, this.mode.msPerPhase)
-    const now = this.now()
-    for (const run of this.runs.values()) {
-      while (!isTerminal(run.status) && now - run.clockAt >= step) {
-        if (run.status === 'PAUSED') {
-          run.clockAt = now
-          break
-        }
-        run.clockAt += step
-        if (!advance(run, run.clockAt, () => this.mayLeaveQueue(run))) {
-          run.clockAt = now
-          break
-        }
-      }
-    }
+    replayPhases(this.runs.values(), this.mode.msPerPhase, this.now(), (run, at) => {
+      if (isTerminal(run.status) || run.status === 'PAUSED') return false
+      return advance(run, at, () => this.mayLeaveQueue(run))
+    })
   }
 }

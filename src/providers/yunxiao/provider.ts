@@ -5,7 +5,7 @@ import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunR
 import { arrayOf, numberOf, record, stringOf, type JsonRecord } from '../json.js'
 import { buildRunParams, correlationMark } from './params.js'
 import type { Route, YunxiaoRoutes } from './routes.js'
-import { partStatus, runMeaning } from './status.js'
+import { atManualGate, partStatus, runMeaning } from './status.js'
 
 /**
  * Alibaba Cloud Yunxiao Flow (reference/aliyun-yunxiao.md), over either API: the Yunxiao OpenAPI (token) or the
@@ -19,6 +19,8 @@ export const CONSOLE_BASE = 'https://flow.aliyun.com'
 // Runs that started well before our request cannot be ours (five minutes allow for clock skew).
 const LOOKUP_SKEW_MS = 300_000
 const LIST_SIZE = 10
+// Without the mark, only a run created this close to the request counts as ours.
+const RECENT_WINDOW_MS = 60_000
 const LOOKUP_CANDIDATES = 5
 // "Not found" codes about the pipeline or organization rather than about a run.
 const MISSING_TARGET_CODES = new Set(['InvalidPipeline.NotFound', 'InvalidOrganization.NotFound'])
@@ -58,8 +60,18 @@ export class YunxiaoProvider implements Provider {
     return { runId, runNumber: runId, url }
   }
 
+  /** The newest run number before our start request, when it could be read: later numbers are newer runs. */
+  private newestBeforeStart: number | undefined
+
   async start(request: StartRequest): Promise<RunRef> {
     const repository = request.branch !== undefined || request.tag !== undefined ? await this.repositoryFor(request) : undefined
+    // Run numbers grow per pipeline, so the newest one now tells a later lookup which runs came after
+    // our request, with no clock involved (the comment that carries our mark may never be shown).
+    // One attempt only: this read is a help for a rare lookup, not worth delaying the start for.
+    this.newestBeforeStart = await this.listRuns({ maxAttempts: 1 }).then(
+      runs => Math.max(0, ...runs.map(run => Number(run.id)).filter(Number.isFinite)),
+      () => undefined
+    )
     const answer = await this.client.send({ ...this.routes.start(buildRunParams(request, repository)), intent: 'write', action: 'start a run' })
     const runId = startedRunId(answer)
     if (runId === undefined) {
@@ -74,13 +86,25 @@ export class YunxiaoProvider implements Provider {
     const candidates = (await this.listRuns())
       .filter(run => run.startedAt === undefined || run.startedAt >= sinceMs - LOOKUP_SKEW_MS)
       .slice(0, LOOKUP_CANDIDATES)
+    let commentsShown = false
     for (const candidate of candidates) {
       // The mark is in the run's comment; wherever an answer echoes it (list item, detail), it identifies the run.
-      if (JSON.stringify(candidate.item).includes(mark)) return this.refFor(candidate.id)
-      const detail = await this.readRun(candidate.id)
-      if (JSON.stringify(detail ?? null).includes(mark)) return this.refFor(candidate.id)
+      const listed = JSON.stringify(candidate.item)
+      if (listed.includes(mark)) return this.refFor(candidate.id)
+      const detail = JSON.stringify(await this.readRun(candidate.id) ?? null)
+      if (detail.includes(mark)) return this.refFor(candidate.id)
+      commentsShown ||= listed.includes('"comment"') || detail.includes('"comment"')
     }
-    return undefined
+    if (commentsShown) return undefined
+    // Neither documented run model carries the comment (reference §1.4, §3.2), so the mark may never
+    // come back. Then the one run newer than the newest before our request is ours (or, when that was
+    // not known, the one created within a minute of it); none or several, and the core stops rather
+    // than guess.
+    const before = this.newestBeforeStart
+    const recent = candidates.filter(run =>
+      before !== undefined ? Number(run.id) > before : run.startedAt !== undefined && run.startedAt >= sinceMs - RECENT_WINDOW_MS
+    )
+    return recent.length === 1 && recent[0] !== undefined ? this.refFor(recent[0].id) : undefined
   }
 
   /** Yunxiao retries single jobs, within the same run (reference §1.2): the run id stays, its attempt changes. */
@@ -128,13 +152,13 @@ export class YunxiaoProvider implements Provider {
     return this.client.send({ ...this.routes.run(runId), intent: 'read', action: `read the state of run ${runId}`, options })
   }
 
-  private send(route: Route, action: string): Promise<unknown> {
-    return this.client.send({ ...route, intent: 'read', action })
+  private send(route: Route, action: string, options?: CallOptions): Promise<unknown> {
+    return this.client.send({ ...route, intent: 'read', action, options })
   }
 
   /** The newest runs, newest first: a bare array (OpenAPI) or `pipelineRuns` (POP). */
-  private async listRuns(): Promise<{ id: string; startedAt?: number; item: JsonRecord }[]> {
-    const answer = await this.send(this.routes.list(LIST_SIZE), 'list the newest runs')
+  private async listRuns(options?: CallOptions): Promise<{ id: string; startedAt?: number; item: JsonRecord }[]> {
+    const answer = await this.send(this.routes.list(LIST_SIZE), 'list the newest runs', options)
     const items = Array.isArray(answer) ? arrayOf(answer) : arrayOf(record(answer).pipelineRuns)
     return items
       .map(item => ({ id: stringOf(item.pipelineRunId), startedAt: positive(numberOf(item.startTime)), item }))
@@ -160,7 +184,8 @@ export class YunxiaoProvider implements Provider {
       // A retried job starts (and ends) again, so the latest job times change with every attempt; a finished run's
       // job times do not change otherwise.
       attempt: jobs.length > 0 ? `${latestStart ?? ''}/${latestEnd ?? ''}` : `${updatedAt ?? ''}`,
-      jobs: jobs.map(({ actions: _actions, ...job }) => job)
+      // A job at a manual gate shows as waiting in the job table, as the run does.
+      jobs: jobs.map(({ actions: _actions, ...job }) => (atManualGate({ status: job.status, actions: _actions }) ? { ...job, status: 'waiting' as const } : job))
     }
   }
 

@@ -36,7 +36,8 @@ export const PART_STATUS: Readonly<Record<string, StatusMeaning<PartStatus>>> = 
   UNKOWN: { status: 'queued', terminal: false },
   UNKNOWN: { status: 'queued', terminal: false },
   RUNNING: { status: 'running', terminal: false },
-  WAITING: { status: 'waiting', terminal: false },
+  // A job WAITING has not started; only its pass/refuse actions show a manual gate (see atManualGate).
+  WAITING: { status: 'queued', terminal: false },
   CANCELLING: { status: 'running', terminal: false },
   CANCELED: { status: 'canceled', terminal: true },
   FINISH: { status: 'succeeded', terminal: true },
@@ -67,9 +68,11 @@ export interface GateSignals {
 
 const GATE_ACTIONS = new Set(['PassPipelineValidate', 'RefusePipelineValidate', 'RefusePipelineValidator'])
 
-/** True when an unfinished job waits for a person: a manual gate (人工卡点). */
+/**
+ * True when an unfinished job waits for a person: a manual gate (人工卡点). A WAITING status alone
+ * does not say so: jobs not yet started wait too. The pending pass/refuse action does (reference §2).
+ */
 export function atManualGate(job: GateSignals): boolean {
-  if (job.status === 'waiting') return true
   return !isFinished(job.status) && job.actions.some(action => GATE_ACTIONS.has(action))
 }
 

@@ -1,16 +1,19 @@
-import type { Operation } from '../api/routes.js'
-import type { Fault } from './fault-types.js'
+// Injected faults, oldest first. A request takes the first one that targets its operation.
 
-interface Armed {
-  fault: Fault
+interface Targeted {
+  on: string
+  times?: number
+}
+
+interface Armed<F> {
+  fault: F
   remaining: number
 }
 
-/** Injected faults, oldest first. A request takes the first one that targets it. */
-export class FaultQueue {
-  private armed: Armed[] = []
+export class FaultQueue<F extends Targeted> {
+  private armed: Armed<F>[] = []
 
-  inject(fault: Fault): void {
+  inject(fault: F): void {
     const times = fault.times ?? 1
     if (!(times > 0)) throw new Error(`fault times must be > 0, got ${String(fault.times)}`)
     this.armed.push({ fault, remaining: times })
@@ -21,7 +24,7 @@ export class FaultQueue {
   }
 
   /** `op` is undefined for a request that matches no route: only 'any' faults hit it. */
-  take(op: Operation | undefined): Fault | undefined {
+  take(op: string | undefined): F | undefined {
     const index = this.armed.findIndex((a) => a.fault.on === 'any' || a.fault.on === op)
     const hit = this.armed[index]
     if (!hit) return undefined

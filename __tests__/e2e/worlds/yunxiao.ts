@@ -1,0 +1,46 @@
+import { DEMO_FIXTURE, startYunxiaoEmulator, type YunxiaoEmulator, type YunxiaoFault } from '../../../emulators/yunxiao/index.js'
+import type { Scenario, World, WorldFault } from './types.js'
+
+const F = DEMO_FIXTURE
+const TARGETS = { start: 'run', status: 'detail' } as const
+
+/** Yunxiao Flow through one of its two APIs: the OpenAPI with a token, or the POP API with an AK/SK. */
+export function yunxiaoWorld(api: 'openapi' | 'devops-2021-06-25'): World {
+  let emulator: YunxiaoEmulator | undefined
+  const live = (): YunxiaoEmulator => {
+    if (emulator === undefined) throw new Error('the Yunxiao emulator is not started')
+    return emulator
+  }
+  const credentials: Record<string, string> =
+    api === 'openapi'
+      ? { token: F.token }
+      : { access_key_id: F.accessKey.accessKeyId, access_key_secret: F.accessKey.accessKeySecret }
+  return {
+    name: `yunxiao (${api})`,
+    async start() {
+      emulator = await startYunxiaoEmulator({ advance: 'per-read' })
+    },
+    async stop() {
+      await emulator?.close()
+    },
+    inputs(scenario: Scenario, extra = {}) {
+      return {
+        provider: 'yunxiao',
+        organization_id: F.organizationId,
+        pipeline_id: String(F.pipelines[scenario]),
+        endpoint: live().url,
+        ...credentials,
+        ...extra
+      }
+    },
+    runsCreated: () => live().stats.runsCreated,
+    requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
+    rawStatus: (runId, scenario) => live().getRun(runId, F.pipelines[scenario])?.status,
+    canceledStatus: 'CANCELED',
+    stopCount: (runId, scenario) => live().getRun(runId, F.pipelines[scenario])?.stopCount ?? 0,
+    approve: (runId, scenario) => live().approve(runId, F.pipelines[scenario]),
+    injectFault: (fault: WorldFault) => live().injectFault({ ...fault, on: TARGETS[fault.on] } as YunxiaoFault),
+    clearFaults: () => live().clearFaults(),
+    secrets: [F.token, F.accessKey.accessKeyId, F.accessKey.accessKeySecret, F.temporaryAccessKey.accessKeySecret, F.temporaryAccessKey.securityToken]
+  }
+}

@@ -1,0 +1,4 @@
+import { lifecycleSuite } from './lifecycle-suite.js'
+import { yunxiaoWorld } from './worlds/yunxiao.js'
+
+lifecycleSuite(yunxiaoWorld('devops-2021-06-25'))

@@ -1,0 +1,186 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { GITLAB_FILES, createGitLabHost, type GitLabHostOptions } from '../../src/host/gitlab.js'
+import type { Host } from '../../src/host/types.js'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'relay-gitlab-host-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+const read = (file: keyof typeof GITLAB_FILES): string => readFileSync(join(dir, GITLAB_FILES[file]), 'utf8')
+
+interface Made {
+  host: Host
+  log: string[]
+  codes: number[]
+}
+
+function make(env: NodeJS.ProcessEnv = {}, options: GitLabHostOptions = {}): Made {
+  const log: string[] = []
+  const codes: number[] = []
+  const host = createGitLabHost({
+    env: { GITLAB_CI: 'true', CI_PROJECT_DIR: dir, CI_JOB_ID: '101', CI_PROJECT_PATH: 'group/app', CI_PIPELINE_ID: '77', ...env },
+    write: text => void log.push(text),
+    setExitCode: code => void codes.push(code),
+    now: () => 1_700_000_000_000,
+    ...options
+  })
+  return { host, log, codes }
+}
+
+describe('inputs', () => {
+  test('come from INPUT_* variables, as the template sets them', () => {
+    const { host } = make({ INPUT_PROVIDER: 'yunxiao', INPUT_PIPELINE_ID: '1234567', INPUT_WAIT: 'true' })
+    expect(host.getInput('provider')).toBe('yunxiao')
+    expect(host.getInput('pipeline_id')).toBe('1234567')
+    expect(host.getInput('run_id')).toBe('')
+    expect(host.origin()).toBe('group/app, pipeline 77')
+  })
+})
+
+describe('outputs', () => {
+  test('go to the dotenv report as RELAY_* lines, at once, one line each, empty ones left out', () => {
+    const { host } = make()
+    host.setOutput('run_id', 'r-42')
+    expect(read('dotenv')).toBe('RELAY_RUN_ID=r-42\n')
+    host.setOutput('status', 'running')
+    host.setOutput('raw_status', '')
+    host.setOutput('status', 'failed')
+    host.setOutput('run_number', '7\r\nand more ')
+    expect(read('dotenv')).toBe('RELAY_RUN_ID=r-42\nRELAY_STATUS=failed\nRELAY_RUN_NUMBER=7 and more\n')
+  })
+
+  test('the run link goes to the annotations report, labelled with the run and its status', () => {
+    const { host } = make({ INPUT_PROVIDER: 'codearts' })
+    expect(JSON.parse(read('annotations'))).toEqual({})
+    host.setOutput('run_id', 'r-42')
+    host.setOutput('run_url', 'https://console.example.com/runs/r-42')
+    host.setOutput('run_number', '7')
+    host.setOutput('status', 'succeeded')
+    expect(JSON.parse(read('annotations'))).toEqual({
+      'pipeline-relay': [{ external_link: { label: 'codearts run #7: succeeded', url: 'https://console.example.com/runs/r-42' } }]
+    })
+  })
+
+  test('nothing secret reaches the dotenv or annotations reports, in any encoding', () => {
+    const secret = 'glpat-Secret-0123456789'
+    const { host, log } = make({ INPUT_PROVIDER: secret })
+    host.mask(secret)
+    host.setOutput('run_url', `https://console.example.com/runs/1?token=${encodeURIComponent(secret)}`)
+    host.setOutput('raw_status', `FAILED ${Buffer.from(secret).toString('base64')}`)
+    host.info(secret)
+    host.setFailed(`refused ${JSON.stringify(secret)}`)
+    const written = [read('dotenv'), read('annotations'), read('state'), ...log].join('\n')
+    expect(written).not.toContain(secret)
+    expect(written).not.toContain(encodeURIComponent(secret))
+    expect(written).not.toContain(Buffer.from(secret).toString('base64'))
+    expect(read('dotenv')).toContain('RELAY_RUN_URL=https://console.example.com/runs/1?token=***')
+  })
+
+  test('a fresh job starts from empty reports, whatever a previous job left in the directory', () => {
+    mkdirSync(join(dir, '.pipeline-relay'))
+    writeFileSync(join(dir, GITLAB_FILES.dotenv), 'RELAY_RUN_ID=old\n')
+    writeFileSync(join(dir, GITLAB_FILES.state), JSON.stringify({ job: '100', values: { run_id: 'old' } }))
+    make()
+    expect(read('dotenv')).toBe('')
+    expect(JSON.parse(read('state'))).toEqual({ job: '101', values: {} })
+  })
+})
+
+describe('log', () => {
+  test('groups are collapsed GitLab sections; warnings and errors are coloured', async () => {
+    const { host, log } = make()
+    await host.group('pipeline-relay settings', async () => host.info('provider: codearts'))
+    host.warning('slow')
+    host.error('broken')
+    expect(log).toEqual([
+      '\u001b[0Ksection_start:1700000000:pipeline_relay_1[collapsed=true]\r\u001b[0Kpipeline-relay settings\n',
+      'provider: codearts\n',
+      '\u001b[0Ksection_end:1700000000:pipeline_relay_1\r\u001b[0K\n',
+      '\u001b[0;33mwarning: slow\u001b[0m\n',
+      '\u001b[0;31merror: broken\u001b[0m\n'
+    ])
+  })
+
+  test('a vendor message cannot open or close a section', () => {
+    const { host, log } = make()
+    host.info('\u001b[0Ksection_end:1:pipeline_relay_1\r\u001b[0K')
+    expect(log).toEqual(['[0Ksection_end:1:pipeline_relay_1[0K\n'])
+  })
+
+  test('debug lines only with CI_DEBUG_TRACE or PIPELINE_RELAY_DEBUG', () => {
+    const quiet = make()
+    quiet.host.debug('hidden')
+    expect(quiet.log).toEqual([])
+    const traced = make({ CI_DEBUG_TRACE: 'true' })
+    traced.host.debug('shown')
+    expect(traced.log).toEqual(['\u001b[0;90mdebug: shown\u001b[0m\n'])
+  })
+
+  test('exit codes: 2 for bad input, 1 for a failed run', () => {
+    const bad = make()
+    bad.host.setFailed('Input timeout: "soon" is not a duration', 'input')
+    expect(bad.codes).toEqual([2])
+    const failed = make()
+    failed.host.setFailed('Run #3 failed')
+    expect(failed.codes).toEqual([1])
+  })
+})
+
+describe('the after_script step (cancel on abort)', () => {
+  function mainStep(values: Record<string, string>): void {
+    const { host } = make()
+    for (const [name, value] of Object.entries(values)) host.saveState(name as never, value)
+  }
+
+  test('the main script keeps its state in the project directory', () => {
+    mainStep({ isPost: 'true', run_id: 'r-42' })
+    expect(JSON.parse(read('state'))).toEqual({ job: '101', values: { isPost: 'true', run_id: 'r-42' } })
+  })
+
+  test('after_script of a canceled job is the post step, and reads what the main script kept', () => {
+    mainStep({ run_id: 'r-42' })
+    const { host } = make({ PIPELINE_RELAY_STEP: 'after_script', CI_JOB_STATUS: 'canceled' })
+    expect(host.isPost).toBe(true)
+    expect(host.getState('run_id')).toBe('r-42')
+    expect(host.getState('finished')).toBe('')
+    // The post step writes no reports of its own: the main script's outputs stay.
+    expect(read('state')).toContain('r-42')
+  })
+
+  test('a main script that finished (or stopped the run itself) leaves nothing to stop', () => {
+    mainStep({ run_id: 'r-42', finished: 'true' })
+    const { host } = make({ PIPELINE_RELAY_STEP: 'after_script', CI_JOB_STATUS: 'canceled' })
+    expect(host.getState('finished')).toBe('true')
+  })
+
+  test.each(['success', 'failed', 'running', undefined])('CI_JOB_STATUS %s: nothing to stop', status => {
+    mainStep({ run_id: 'r-42' })
+    const { host } = make({ PIPELINE_RELAY_STEP: 'after_script', CI_JOB_STATUS: status })
+    expect(host.getState('run_id')).toBe('')
+  })
+
+  test("another job's state is never this job's", () => {
+    mainStep({ run_id: 'r-42' })
+    const { host } = make({ PIPELINE_RELAY_STEP: 'after_script', CI_JOB_STATUS: 'canceled', CI_JOB_ID: '102' })
+    expect(host.getState('run_id')).toBe('')
+  })
+
+  test('no state file, or a broken one: nothing to stop, no crash', () => {
+    expect(make({ PIPELINE_RELAY_STEP: 'after_script', CI_JOB_STATUS: 'canceled' }).host.getState('run_id')).toBe('')
+    mkdirSync(join(dir, '.pipeline-relay'))
+    writeFileSync(join(dir, GITLAB_FILES.state), '{"job": "101", "values": ')
+    expect(make({ PIPELINE_RELAY_STEP: 'after_script', CI_JOB_STATUS: 'canceled' }).host.getState('run_id')).toBe('')
+  })
+
+  test('the post step does not reset the reports', () => {
+    const { host } = make()
+    host.setOutput('run_id', 'r-42')
+    make({ PIPELINE_RELAY_STEP: 'after_script', CI_JOB_STATUS: 'canceled' })
+    expect(read('dotenv')).toBe('RELAY_RUN_ID=r-42\n')
+    expect(existsSync(join(dir, GITLAB_FILES.annotations))).toBe(true)
+  })
+})
