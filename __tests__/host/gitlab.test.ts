@@ -55,8 +55,8 @@ describe('outputs', () => {
 
   test('the run link goes to the annotations report, labelled with the run and its status', () => {
     const { host } = make({ INPUT_PROVIDER: 'codearts' })
-    expect(JSON.parse(read('annotations'))).toEqual({})
     host.setOutput('run_id', 'r-42')
+    expect(JSON.parse(read('annotations'))).toEqual({})
     host.setOutput('run_url', 'https://console.example.com/runs/r-42')
     host.setOutput('run_number', '7')
     host.setOutput('status', 'succeeded')
@@ -71,6 +71,7 @@ describe('outputs', () => {
     host.mask(secret)
     host.setOutput('run_url', `https://console.example.com/runs/1?token=${encodeURIComponent(secret)}`)
     host.setOutput('raw_status', `FAILED ${Buffer.from(secret).toString('base64')}`)
+    host.saveState('run_id', `run-${secret}`)
     host.info(secret)
     host.setFailed(`refused ${JSON.stringify(secret)}`)
     const written = [read('dotenv'), read('annotations'), read('state'), ...log].join('\n')
@@ -84,9 +85,10 @@ describe('outputs', () => {
     mkdirSync(join(dir, '.pipeline-relay'))
     writeFileSync(join(dir, GITLAB_FILES.dotenv), 'RELAY_RUN_ID=old\n')
     writeFileSync(join(dir, GITLAB_FILES.state), JSON.stringify({ job: '100', values: { run_id: 'old' } }))
-    make()
+    make().host.saveState('isPost', 'true')
     expect(read('dotenv')).toBe('')
-    expect(JSON.parse(read('state'))).toEqual({ job: '101', values: {} })
+    expect(JSON.parse(read('annotations'))).toEqual({})
+    expect(JSON.parse(read('state'))).toEqual({ job: '101', values: { isPost: 'true' } })
   })
 })
 

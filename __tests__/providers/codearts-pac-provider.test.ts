@@ -4,6 +4,7 @@ import type { JobState } from '../../src/providers/types.js'
 import { FakeClock } from '../fixtures/fake-clock.js'
 import { FakeHost } from '../fixtures/fake-host.js'
 import { FakeTransport, json } from '../fixtures/fake-transport.js'
+import { RelayError } from '../../src/core/errors.js'
 import { AK, SK, TOKEN } from '../fixtures/codearts.js'
 
 const DOMAIN = 'fedcba9876543210fedcba9876543210'
@@ -36,11 +37,12 @@ const watchInputs = { pipeline_id: PIPELINE, run_id: RUN, operation: 'watch', re
 
 describe('codearts-pac provider', () => {
   test('start: POST actions/run with the repository, file, branch, commit and the GitCode token; the answer gives both ids', async () => {
-    const transport = new FakeTransport().on(`POST ${BASE}/run`, json(200, { pipeline_id: PIPELINE, pipeline_run_id: RUN }))
+    const transport = new FakeTransport().on(`POST ${BASE}/run`, json(200, { pipeline_id: PIPELINE, pipeline_run_id: RUN })).on(`POST ${BASE}`, json(200, { pipeline_runs: [] }))
     const commit = '0123456789abcdef0123456789abcdef01234567'
     const run = await provider(transport, { commit }).start({ variables: [], jobs: [], branch: 'main', correlationId: 'abc' })
     expect(run).toEqual({ runId: RUN, pipelineId: PIPELINE })
-    expect(JSON.parse(transport.requests[0]!.body!)).toEqual({
+    expect(new URL(transport.requests[0]!.url).pathname).toBe(BASE)
+    expect(JSON.parse(transport.requests[1]!.body!)).toEqual({
       https_url: 'https://gitcode.com/octo/app.git',
       file_path: '.gitcode/workflows/build.yml',
       branch: 'main',
@@ -53,7 +55,7 @@ describe('codearts-pac provider', () => {
   test('AK/SK signing carries X-Domain-Id, signed', async () => {
     const transport = new FakeTransport().on(`POST ${BASE}/run`, json(200, { pipeline_id: PIPELINE, pipeline_run_id: RUN }))
     await provider(transport, { token: '', access_key_id: AK, access_key_secret: SK }).start({ variables: [], jobs: [], correlationId: 'abc' })
-    const headers = transport.requests[0]!.headers
+    const headers = transport.requests.find(request => request.url.endsWith('/run'))!.headers
     expect(headers['X-Domain-Id']).toBe(DOMAIN)
     expect(headers.Authorization).toMatch(/^SDK-HMAC-SHA256 Access=HPUATESTAKEXAMPLE000, SignedHeaders=[^,]*x-domain-id/)
   })
@@ -114,7 +116,25 @@ describe('codearts-pac provider', () => {
     expect(transport.requests.map(request => JSON.parse(request.body!))).toEqual([{ offset: 0, limit: 65536 }, { offset: 100, limit: 65536 }])
   })
 
-  test('after a lost start, exactly one new run of the same file is adopted; two are not guessed between', async () => {
+  test('after a lost start, the one run that was not listed before the request is ours; two new ones are not guessed between', async () => {
+    const listed = (ids: string[]) => json(200, { pipeline_runs: ids.map(id => ({ pipeline_id: PIPELINE, pipeline_run_id: id, start_time: '1', branch: 'main' })) })
+    // Routes match by prefix: the run route is given first so the list route does not take it.
+    const transport = new FakeTransport()
+      .on(`POST ${BASE}/run`, new RelayError('timeout', 'no answer'))
+      .on(`POST ${BASE}`, listed([NEW_RUN]), listed([RUN, NEW_RUN]))
+    const pac = provider(transport)
+    await expect(pac.start({ variables: [], jobs: [], branch: 'main', correlationId: 'abc' })).rejects.toMatchObject({ kind: 'timeout' })
+    expect(await pac.findStartedRun('abc', 0)).toEqual({ runId: RUN, pipelineId: PIPELINE })
+
+    const twice = new FakeTransport()
+      .on(`POST ${BASE}/run`, new RelayError('timeout', 'no answer'))
+      .on(`POST ${BASE}`, listed([]), listed([RUN, NEW_RUN]))
+    const other = provider(twice)
+    await expect(other.start({ variables: [], jobs: [], correlationId: 'abc' })).rejects.toMatchObject({ kind: 'timeout' })
+    expect(await other.findStartedRun('abc', 0)).toBeUndefined()
+  })
+
+  test('without the list from before the request, exactly one run started since it is adopted; two are not guessed between', async () => {
     const since = Date.UTC(2026, 10, 22, 12)
     const listed = (runs: unknown[]) => json(200, { pipeline_runs: runs })
     const fresh = { pipeline_id: PIPELINE, pipeline_run_id: RUN, start_time: String(since + 2000), branch: 'main' }

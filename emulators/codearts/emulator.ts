@@ -63,6 +63,12 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
     projects,
     pipelines,
     retryNewRunId: o.retryNewRunId ?? false,
+    pac: {
+      domainId: o.domainId ?? '0'.repeat(32),
+      rerunNewRunId: o.pacRerunNewRunId ?? true,
+      casing: o.pacCasing ?? 'snake',
+      gitcodeTokens: o.gitcodeTokens === undefined ? undefined : new Set(o.gitcodeTokens)
+    },
     renderContext: (pipeline) => ({
       pipelineName: pipeline.name ?? `pipeline-${pipeline.id.slice(0, 8)}`,
       region: o.region ?? 'cn-north-4',

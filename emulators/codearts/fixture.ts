@@ -22,6 +22,24 @@ export const DEMO_FIXTURE = {
   expiredToken: 'emulator-iam-token-expired-0001',
   /** A permanent AK/SK pair. */
   accessKey: { accessKeyId: 'EMULATORAK0000000001', secretAccessKey: 'EmulatorFakeSecretKey0000000000000000000' },
+  /** GitCode pipelines (v6 "PAC"): one repository, one pipeline file per scenario. */
+  pac: {
+    repositoryUrl: 'https://gitcode.com/emulator/app.git',
+    /** The access_token the service accepts for that repository. */
+    gitcodeToken: 'emulator-gitcode-token-0001',
+    files: {
+      succeed: '.gitcode/workflows/succeed.yml',
+      fail: '.gitcode/workflows/fail.yml',
+      gate: '.gitcode/workflows/gate.yml',
+      long: '.gitcode/workflows/long.yml'
+    },
+    pipelines: {
+      succeed: 'emuPacSucceed0000000000000000000',
+      fail: 'emuPacFail0000000000000000000000',
+      gate: 'emuPacGate0000000000000000000000',
+      long: 'emuPacLong0000000000000000000000'
+    }
+  },
   /** A temporary AK/SK: requests must carry X-Security-Token, signed. */
   temporaryAccessKey: {
     accessKeyId: 'EMULATORSTSAK0000001',
@@ -38,7 +56,14 @@ function demoPipelines(): PipelineConfig[] {
     { id: pipelines.gate, projectId, name: 'emulator-gate', scenario: 'gate' },
     { id: pipelines.queued, projectId, name: 'emulator-queued', scenario: 'queued' },
     { id: pipelines.long, projectId, name: 'emulator-long', scenario: 'long' },
-    { id: pipelines.other, projectId: otherProjectId, name: 'emulator-other-project', scenario: 'succeed' }
+    { id: pipelines.other, projectId: otherProjectId, name: 'emulator-other-project', scenario: 'succeed' },
+    ...(['succeed', 'fail', 'gate', 'long'] as const).map(scenario => ({
+      id: DEMO_FIXTURE.pac.pipelines[scenario],
+      projectId,
+      name: `gitcode-${scenario}`,
+      scenario,
+      pac: { repositoryUrl: DEMO_FIXTURE.pac.repositoryUrl, filePath: DEMO_FIXTURE.pac.files[scenario] }
+    }))
   ]
 }
 
@@ -58,6 +83,7 @@ export function defaultCodeArtsOptions(overrides: CodeArtsEmulatorOptions = {}):
       }
     },
     domainId: f.domainId,
+    gitcodeTokens: [f.pac.gitcodeToken],
     ...overrides
   }
 }

@@ -19,6 +19,11 @@ export interface PipelineConfig {
   queuedPhases?: number
   /** `long` scenario: phases the long step keeps RUNNING; default 100. */
   longPhases?: number
+  /**
+   * A GitCode pipeline (v6 "PAC"): the repository and pipeline file a run is started from. Such a
+   * pipeline is reached through the v6 actions paths only.
+   */
+  pac?: { repositoryUrl: string; filePath: string }
 }
 
 /**
@@ -47,6 +52,12 @@ export interface CodeArtsEmulatorOptions {
   now?: () => number
   /** false (default): a retry keeps the run id. true: a retry creates a new run and returns its id. */
   retryNewRunId?: boolean
+  /** v6 rerun: true (default) makes a new run and answers its id; false keeps the run id (reference §3: uncertain). */
+  pacRerunNewRunId?: boolean
+  /** v6 detail field names: 'snake' (default, the current pages) or 'camel' (an older page); reference §3. */
+  pacCasing?: 'snake' | 'camel'
+  /** v6 access_token values the service accepts for reading repositories; unset: any, or none. */
+  gitcodeTokens?: string[]
   /** Active runs allowed across all pipelines before new ones queue with DEVPIPE.00011170; default unlimited. */
   tenantConcurrency?: number
   /** Region written into run details; default cn-north-4. */

@@ -70,12 +70,15 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
   const state: StateFile = isPost ? readState() : { job: jobId, values: {} }
   let sections = 0
   let exitCode = 0
+  // The post step keeps the main script's files; the main script starts them afresh at its first write.
+  let started = isPost
 
-  if (!isPost) {
-    // A fresh start: nothing another job left in a reused directory may pass as this job's.
+  /** Nothing another job left in a reused directory may pass as this job's. */
+  function start(): void {
+    if (started) return
+    started = true
     writeAtomically(path('dotenv'), '')
     writeAtomically(path('annotations'), '{}\n')
-    writeAtomically(path('state'), JSON.stringify(state))
   }
 
   /** The main script's state, for the after_script of a canceled job only. */
@@ -117,10 +120,12 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
     getInput: name => inputFromEnv(env, name),
     mask: secret => redactor.add(secret),
     setOutput(name, value) {
+      start()
       outputs.set(name, clean(value))
       writeOutputs()
     },
     saveState(name, value) {
+      start()
       state.values[name] = clean(value)
       writeAtomically(path('state'), JSON.stringify(state))
     },

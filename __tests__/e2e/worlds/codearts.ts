@@ -34,10 +34,13 @@ export function codeArtsWorld(): World {
     requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
     rawStatus: runId => live().getRun(runId)?.status,
     canceledStatus: 'CANCELED',
+    stoppingStatuses: [],
     stopCount: runId => live().getRun(runId)?.stopCount ?? 0,
     approve: runId => live().approve(runId),
     injectFault: (fault: WorldFault) => live().injectFault({ ...fault, on: TARGETS[fault.on] } as Fault),
     clearFaults: () => live().clearFaults(),
+    retryCreatesRun: false,
+    hasRunUrl: true,
     secrets: [F.token, F.accessKey.accessKeyId, F.accessKey.secretAccessKey, F.temporaryAccessKey.secretAccessKey, F.temporaryAccessKey.securityToken]
   }
 }

@@ -29,6 +29,11 @@ export interface World {
   rawStatus(runId: string, scenario: Scenario): string | undefined
   /** The raw status a stopped run ends in. */
   readonly canceledStatus: string
+  /**
+   * Raw statuses a run may still show right after an accepted stop, where the vendor cancels
+   * asynchronously (bk-ci: "cancel in progress" until its next phase).
+   */
+  readonly stoppingStatuses: readonly string[]
   /** How many stop requests the emulator accepted for this run. */
   stopCount(runId: string, scenario: Scenario): number
   approve(runId: string, scenario: Scenario): void
@@ -36,4 +41,8 @@ export interface World {
   clearFaults(): void
   /** Every credential the world hands out, for the secret scans. */
   readonly secrets: readonly string[]
+  /** True where a retry is a new run (GitCode pipelines' rerun), false where it is a new attempt of the same run. */
+  readonly retryCreatesRun: boolean
+  /** False where the vendor documents no console page for a run. */
+  readonly hasRunUrl: boolean
 }

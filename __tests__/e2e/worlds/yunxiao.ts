@@ -37,10 +37,13 @@ export function yunxiaoWorld(api: 'openapi' | 'devops-2021-06-25'): World {
     requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
     rawStatus: (runId, scenario) => live().getRun(runId, F.pipelines[scenario])?.status,
     canceledStatus: 'CANCELED',
+    stoppingStatuses: [],
     stopCount: (runId, scenario) => live().getRun(runId, F.pipelines[scenario])?.stopCount ?? 0,
     approve: (runId, scenario) => live().approve(runId, F.pipelines[scenario]),
     injectFault: (fault: WorldFault) => live().injectFault({ ...fault, on: TARGETS[fault.on] } as YunxiaoFault),
     clearFaults: () => live().clearFaults(),
+    retryCreatesRun: false,
+    hasRunUrl: true,
     secrets: [F.token, F.accessKey.accessKeyId, F.accessKey.accessKeySecret, F.temporaryAccessKey.accessKeySecret, F.temporaryAccessKey.securityToken]
   }
 }

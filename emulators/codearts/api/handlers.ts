@@ -10,6 +10,7 @@ import { readJsonObject } from './json-body.js'
 import { parseListQuery, selectRuns } from './list-query.js'
 import { parseRunRequest } from './run-body.js'
 import type { RouteMatch } from './routes.js'
+import { handlePac, type PacContext } from './pac-handlers.js'
 import {
   QUEUED_BY_PIPELINE_LIMIT,
   QUEUED_BY_TENANT_LIMIT,
@@ -31,6 +32,8 @@ export interface ApiContext {
   renderContext(pipeline: PipelineConfig): RenderContext
   /** Counts every run that comes into existence (a /run, or a retry that makes a new id). */
   onRunCreated(): void
+  /** The v6 GitCode pipeline settings. */
+  pac: PacContext
 }
 
 /** Path ids are 32 characters of [0-9a-zA-Z] ([apidef] minLength = maxLength = 32). */
@@ -142,6 +145,10 @@ function handleList(pipeline: PipelineConfig, request: ApiRequest, ctx: ApiConte
 }
 
 export function handleApi(route: RouteMatch, request: ApiRequest, ctx: ApiContext): ApiResponse {
+  if (route.api === 'v6') {
+    const answer = handlePac(route, request, ctx, ctx.pac)
+    return isVendorError(answer) ? errorResponse(answer, request.requestId) : answer
+  }
   const pipeline = resolvePipeline(route, ctx)
   if (isVendorError(pipeline)) return errorResponse(pipeline, request.requestId)
   let result: ApiResponse | VendorError
@@ -160,6 +167,10 @@ export function handleApi(route: RouteMatch, request: ApiRequest, ctx: ApiContex
       break
     case 'list':
       result = handleList(pipeline, request, ctx)
+      break
+    case 'log':
+      // No v5 route has this operation; the router never gives it one.
+      result = runNotFound(route.runId ?? '')
       break
   }
   return isVendorError(result) ? errorResponse(result, request.requestId) : result

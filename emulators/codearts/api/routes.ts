@@ -1,16 +1,25 @@
-// The five v5 operations, with paths exactly as in reference 1.1. Anything else is an
+// The five v5 operations, with paths exactly as in reference 1.1, and the v6 GitCode pipeline
+// ("PAC") actions of reference §3 (the same operations, plus a job's log). Anything else is an
 // unpublished API for the gateway (APIGW.0101). A trailing '/' does not match: the SDKs send
 // the path without it (the '/' only exists in the canonical URI).
 
-export type Operation = 'run' | 'retry' | 'stop' | 'detail' | 'list'
+export type Operation = 'run' | 'retry' | 'stop' | 'detail' | 'list' | 'log'
 
-export const OPERATIONS: readonly Operation[] = ['run', 'retry', 'stop', 'detail', 'list']
+export const OPERATIONS: readonly Operation[] = ['run', 'retry', 'stop', 'detail', 'list', 'log']
 
 export interface RouteMatch {
   op: Operation
+  /** v5: /v5/{project_id}/api/pipelines/...; v6: /v6/{domain_id}/api/pac/pipelines/actions/... */
+  api: 'v5' | 'v6'
+  /** v5 only ('' on v6). */
   projectId: string
+  /** '' where the path has none (v6 run, rerun and list take it from the body). */
   pipelineId: string
   runId?: string
+  /** v6 only. */
+  domainId?: string
+  /** v6 log only. */
+  jobRunId?: string
 }
 
 const SEG = '([^/?]+)'
@@ -26,13 +35,36 @@ const ROUTES: { op: Operation; method: string; pattern: RegExp }[] = [
   { op: 'list', method: 'POST', pattern: new RegExp(`${PREFIX}/pipeline-runs/list$`) }
 ]
 
+const ACTIONS = `^/v6/${SEG}/api/pac/pipelines/actions`
+
+// The literal paths (run, rerun, the list itself) come before the ones with ids: `run` could
+// otherwise be read as a pipeline id.
+const PAC_ROUTES: { op: Operation; method: string; pattern: RegExp; ids: ('pipelineId' | 'runId' | 'jobRunId')[] }[] = [
+  { op: 'run', method: 'POST', pattern: new RegExp(`${ACTIONS}/run$`), ids: [] },
+  { op: 'retry', method: 'POST', pattern: new RegExp(`${ACTIONS}/rerun$`), ids: [] },
+  { op: 'list', method: 'POST', pattern: new RegExp(`${ACTIONS}$`), ids: [] },
+  { op: 'stop', method: 'POST', pattern: new RegExp(`${ACTIONS}/${SEG}/${SEG}/stop$`), ids: ['pipelineId', 'runId'] },
+  { op: 'log', method: 'POST', pattern: new RegExp(`${ACTIONS}/${SEG}/${SEG}/${SEG}/logs$`), ids: ['pipelineId', 'runId', 'jobRunId'] },
+  { op: 'detail', method: 'GET', pattern: new RegExp(`${ACTIONS}/${SEG}/${SEG}$`), ids: ['pipelineId', 'runId'] }
+]
+
 export function matchRoute(method: string, path: string): RouteMatch | undefined {
   for (const route of ROUTES) {
     if (route.method !== method.toUpperCase()) continue
     const m = route.pattern.exec(path)
     if (!m || m[1] === undefined || m[2] === undefined) continue
-    const match: RouteMatch = { op: route.op, projectId: m[1], pipelineId: m[2] }
+    const match: RouteMatch = { op: route.op, api: 'v5', projectId: m[1], pipelineId: m[2] }
     if (m[3] !== undefined) match.runId = m[3]
+    return match
+  }
+  for (const route of PAC_ROUTES) {
+    if (route.method !== method.toUpperCase()) continue
+    const m = route.pattern.exec(path)
+    if (!m || m[1] === undefined) continue
+    const match: RouteMatch = { op: route.op, api: 'v6', projectId: '', pipelineId: '', domainId: m[1] }
+    route.ids.forEach((id, index) => {
+      match[id] = m[index + 2] ?? ''
+    })
     return match
   }
   return undefined

@@ -40,9 +40,16 @@ export class CodeArtsPacProvider implements Provider {
 
   /** The branch the last start asked for, to match its run in a lookup. */
   private branchAsked: string | undefined
+  /** The runs of the pipeline file before our start request, when they could be read. */
+  private runsBeforeStart: Set<string> | undefined
 
   async start(request: StartRequest): Promise<RunRef> {
     this.branchAsked = request.branch
+    // One attempt only: this list helps a rare lookup after a lost answer; it is not worth a delay.
+    this.runsBeforeStart = await this.newestRuns({ maxAttempts: 1 }).then(
+      runs => new Set(runs.map(run => textField(run, 'pipeline_run_id')).filter((id): id is string => id !== undefined)),
+      () => undefined
+    )
     const { repositoryUrl, pipelineFile, commit, gitcodeToken } = this.settings
     const body = dropEmpty({
       https_url: repositoryUrl,
@@ -62,24 +69,30 @@ export class CodeArtsPacProvider implements Provider {
   }
 
   /**
-   * The run API takes no description or variable that could carry the mark, so the newest runs of
-   * the same repository and file are read instead: exactly one started since the request (a minute
-   * allowed for clock skew), on the same branch, is ours. None, or more than one, and the core stops
-   * rather than guess.
+   * The run API takes no description or variable that could carry the mark. So the newest runs of
+   * the same repository and file are read: exactly one that was not there before our request (or,
+   * when that list could not be read, that started within a minute of it), on the same branch, is
+   * ours. None, or more than one, and the core stops rather than guess.
    */
   async findStartedRun(_correlationId: string, sinceMs: number): Promise<RunRef | undefined> {
-    const { repositoryUrl, pipelineFile } = this.settings
-    const body = dropEmpty({ https_url: repositoryUrl, file_path: pipelineFile, page: '1', page_size: '20' })
-    const answer = await this.client.send({ method: 'POST', path: this.actionsPath, body, intent: 'read', action: 'list the newest runs of the pipeline file' })
-    const runs = Array.isArray(answer) ? answer.map(record) : listField(record(answer), 'pipeline_runs')
-    const candidates = runs.filter(run => {
+    const before = this.runsBeforeStart
+    const candidates = (await this.newestRuns()).filter(run => {
+      const id = textField(run, 'pipeline_run_id')
       const started = timeField(run, 'start_time')
       const branch = textField(run, 'branch')
-      return started !== undefined && started >= sinceMs - 60_000 && (this.branchAsked === undefined || branch === undefined || branch === this.branchAsked)
+      const isNew = before !== undefined ? id !== undefined && !before.has(id) : started !== undefined && started >= sinceMs - 60_000
+      return isNew && (this.branchAsked === undefined || branch === undefined || branch === this.branchAsked)
     })
     const only = candidates.length === 1 ? candidates[0] : undefined
     const runId = only === undefined ? undefined : textField(only, 'pipeline_run_id')
     return only === undefined || runId === undefined ? undefined : this.refFor(runId, textField(only, 'pipeline_id'))
+  }
+
+  private async newestRuns(options?: CallOptions): Promise<JsonRecord[]> {
+    const { repositoryUrl, pipelineFile } = this.settings
+    const body = dropEmpty({ https_url: repositoryUrl, file_path: pipelineFile, page: '1', page_size: '20' })
+    const answer = await this.client.send({ method: 'POST', path: this.actionsPath, body, intent: 'read', action: 'list the newest runs of the pipeline file', options })
+    return Array.isArray(answer) ? answer.map(record) : listField(record(answer), 'pipeline_runs')
   }
 
   async retry(run: RunRef, _request: RetryRequest): Promise<RunRef> {

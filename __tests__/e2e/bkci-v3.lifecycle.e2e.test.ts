@@ -1,0 +1,4 @@
+import { lifecycleSuite } from './lifecycle-suite.js'
+import { bkciWorld } from './worlds/bkci.js'
+
+lifecycleSuite(bkciWorld('v3'))

@@ -1,0 +1,48 @@
+import { DEMO_FIXTURE, startBkciEmulator, type BkciEmulator } from '../../../emulators/bkci/index.js'
+import type { Scenario, World, WorldFault } from './types.js'
+
+const F = DEMO_FIXTURE
+const TARGETS = { start: 'start', status: 'detail' } as const
+
+/** bk-ci behind the BlueKing API gateway, through its v4 or v3 paths, with app credentials. */
+export function bkciWorld(api: 'v4' | 'v3'): World {
+  let emulator: BkciEmulator | undefined
+  const live = (): BkciEmulator => {
+    if (emulator === undefined) throw new Error('the bk-ci emulator is not started')
+    return emulator
+  }
+  return {
+    name: `bkci (${api})`,
+    async start() {
+      emulator = await startBkciEmulator({ advance: 'per-read' })
+    },
+    async stop() {
+      await emulator?.close()
+    },
+    inputs(scenario: Scenario, extra = {}) {
+      return {
+        provider: 'bkci',
+        api,
+        endpoint: live().gatewayUrl,
+        project_id: F.projectId,
+        pipeline_id: F.pipelines[scenario],
+        app_code: F.app.appCode,
+        app_secret: F.app.appSecret,
+        username: F.username,
+        ...extra
+      }
+    },
+    runsCreated: () => live().stats.runsCreated,
+    requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
+    rawStatus: runId => live().getRun(runId)?.status,
+    canceledStatus: 'CANCELED',
+    stoppingStatuses: ['RUNNING', 'QUEUE'],
+    stopCount: runId => live().getRun(runId)?.stopCount ?? 0,
+    approve: runId => live().approve(runId),
+    injectFault: (fault: WorldFault) => live().injectFault({ ...fault, on: TARGETS[fault.on] } as Parameters<BkciEmulator['injectFault']>[0]),
+    clearFaults: () => live().clearFaults(),
+    retryCreatesRun: false,
+    hasRunUrl: true,
+    secrets: [F.app.appSecret, F.accessToken, F.expiredAccessToken, F.ungrantedApp.appSecret]
+  }
+}

@@ -1,0 +1,53 @@
+import { DEMO_FIXTURE, startCodeArtsEmulator, type CodeArtsEmulator, type Fault } from '../../../emulators/codearts/index.js'
+import type { Scenario, World, WorldFault } from './types.js'
+
+const F = DEMO_FIXTURE
+const TARGETS = { start: 'run', status: 'detail' } as const
+
+/** GitCode pipelines through the CodeArts v6 API, signed with an AK/SK (X-Domain-Id). */
+export function codeArtsPacWorld(): World {
+  let emulator: CodeArtsEmulator | undefined
+  const live = (): CodeArtsEmulator => {
+    if (emulator === undefined) throw new Error('the CodeArts emulator is not started')
+    return emulator
+  }
+  return {
+    name: 'codearts-pac',
+    async start() {
+      emulator = await startCodeArtsEmulator({ advance: 'per-read' })
+    },
+    async stop() {
+      await emulator?.close()
+    },
+    inputs(scenario: Scenario, extra = {}) {
+      // A run starts from the repository and its file; every other operation names the pipeline.
+      const target: Record<string, string> =
+        (extra.operation ?? 'run') === 'run'
+          ? { repository_url: F.pac.repositoryUrl, pipeline_file: F.pac.files[scenario] }
+          : { pipeline_id: F.pac.pipelines[scenario] }
+      return {
+        provider: 'codearts-pac',
+        domain_id: F.domainId,
+        endpoint: live().url,
+        access_key_id: F.accessKey.accessKeyId,
+        access_key_secret: F.accessKey.secretAccessKey,
+        gitcode_token: F.pac.gitcodeToken,
+        ...target,
+        ...extra
+      }
+    },
+    runsCreated: () => live().stats.runsCreated,
+    requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
+    rawStatus: runId => live().getRun(runId)?.status,
+    canceledStatus: 'CANCELED',
+    stoppingStatuses: [],
+    stopCount: runId => live().getRun(runId)?.stopCount ?? 0,
+    approve: runId => live().approve(runId),
+    injectFault: (fault: WorldFault) => live().injectFault({ ...fault, on: TARGETS[fault.on] } as Fault),
+    clearFaults: () => live().clearFaults(),
+    retryCreatesRun: true,
+    // No console page is documented for GitCode pipeline runs, and none is made up.
+    hasRunUrl: false,
+    secrets: [F.accessKey.accessKeyId, F.accessKey.secretAccessKey, F.pac.gitcodeToken]
+  }
+}
