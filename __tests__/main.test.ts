@@ -60,6 +60,14 @@ describe('run: start and wait', () => {
     expect(transport.count('POST /stop')).toBe(0)
   })
 
+  test('a wait that never read the state names the cause, not just the timeout', async () => {
+    const { host, transport, go } = setup({ operation: 'watch', run_id: RUN, timeout: '10m' })
+    transport.always('GET /detail', json(502, { error_code: 'APIGW.0202', error_msg: 'Backend unavailable' }))
+    await go()
+    expect(host.outputs.status).toBe('timed_out')
+    expect(host.failure).toMatch(/^The state of run \w+ could not be read before the timeout: CodeArts refused to read the state of run \w+: Backend unavailable/)
+  })
+
   test('wait false returns after one status read', async () => {
     const { host, transport, go } = setup({ wait: 'false' })
     transport.on('POST /run', json(200, { pipeline_run_id: RUN })).on('GET /detail', json(200, detail('RUNNING')))

@@ -2,8 +2,8 @@ import { systemClock, type Clock } from './core/clock.js'
 import { formatDuration, formatElapsed } from './core/duration.js'
 import { RelayError, describeError, toRelayError } from './core/errors.js'
 import { createNodeTransport, type Transport } from './core/http.js'
-import { newCorrelationId, retryRun, startRun } from './core/operations.js'
-import { autoInterval, fixedInterval, waitForRunEnd, type WaitResult } from './core/poll.js'
+import { CanceledInDoubt, newCorrelationId, retryRun, startRun, stopRun } from './core/operations.js'
+import { autoInterval, durationModel, fixedInterval, waitForRunEnd, type IntervalPolicy, type WaitResult } from './core/poll.js'
 import { createHost } from './host/detect.js'
 import type { Host } from './host/types.js'
 import { readSettings, type Settings } from './inputs/index.js'
@@ -26,7 +26,10 @@ export function defaultDeps(): Deps {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => controller.abort(`received ${signal}`))
   }
-  return { host: createHost(), transport: createNodeTransport(), clock: systemClock, signal: controller.signal }
+  // A start or stop in flight is not cut when the job is canceled, but it is not given its whole
+  // request_timeout either: the runner kills the step 10 s after SIGINT.
+  const transport = createNodeTransport({ abortGrace: { signal: controller.signal, ms: WRITE_GRACE_ON_ABORT_MS } })
+  return { host: createHost(), transport, clock: systemClock, signal: controller.signal }
 }
 
 export async function run(deps: Deps = defaultDeps()): Promise<void> {
@@ -41,8 +44,15 @@ export async function run(deps: Deps = defaultDeps()): Promise<void> {
   }
 }
 
-// A stop sent while our job is being canceled: one attempt, short enough for the runner's 10 s.
-const STOP_ON_ABORT = { timeoutMs: 5_000, maxAttempts: 1 }
+// A stop sent while our job is being canceled: one attempt, short enough for the runner's 10 s,
+// and two reads of the run's state if the stop's answer is lost (some vendors cancel a moment later).
+const STOP_ON_ABORT = { timeoutMs: 5_000, maxAttempts: 1, confirmPausesMs: [0, 1_000] }
+// The runner's window, from SIGINT: SIGTERM at 7.5 s, SIGKILL at 10 s. A write in flight at SIGINT
+// gets WRITE_GRACE_ON_ABORT_MS to finish; what the abort handling sends after that (a lookup of a
+// run the start may have made, the stop) ends within ABORT_WINDOW_MS, the lookup within its share.
+const WRITE_GRACE_ON_ABORT_MS = 2_500
+const ABORT_WINDOW_MS = 6_000
+const LOOKUP_ON_ABORT_MS = 2_500
 
 async function runMain(deps: Deps): Promise<void> {
   const { host, clock, signal } = deps
@@ -63,7 +73,7 @@ async function runMain(deps: Deps): Promise<void> {
     await conclude(settings, provider, outcome, deps)
   } catch (thrown) {
     const error = toRelayError(thrown)
-    if (error.kind === 'aborted' || signal.aborted) await stopOnAbort(settings, provider, run, deps)
+    if (error.kind === 'aborted' || signal.aborted) await stopOnAbort(settings, run, deps, error)
     else throw error
   } finally {
     host.saveState('finished', 'true')
@@ -105,7 +115,7 @@ async function begin(settings: Settings, provider: Provider, deps: Deps): Promis
     }
     case 'cancel': {
       const run = requireRun(existing)
-      const outcome = await provider.cancel(run)
+      const outcome = await stopRun(provider, run, { clock, log: host, signal: deps.signal })
       host.info(outcome === 'stopped' ? `Asked ${provider.displayName} to stop run ${run.runId}` : `Run ${run.runId} had already ended`)
       return { run, alreadyEnded: outcome === 'already-ended' }
     }
@@ -145,6 +155,8 @@ function publishRun(host: Host, run: RunRef, ours: boolean, settings: Settings):
 interface Outcome {
   begun: Begun
   result: WaitResult | { outcome: 'not_waited'; state?: RunState }
+  /** The last failed status read, when no read ever succeeded: the cause of a wait that saw nothing. */
+  unreadable?: RelayError
 }
 
 async function follow(settings: Settings, provider: Provider, begun: Begun, deps: Deps, started: number): Promise<Outcome> {
@@ -158,12 +170,14 @@ async function follow(settings: Settings, provider: Provider, begun: Begun, deps
     return { begun, result: { outcome: 'not_waited', state } }
   }
   const warnedUnknown = new Set<string>()
+  let lastReadError: RelayError | undefined
+  const interval = settings.pollInterval === 'auto' ? await autoPolicy(settings, provider, host) : fixedInterval(settings.pollInterval)
   const result = await waitForRunEnd({
     getState: remainingMs => provider.getState(begun.run, { budgetMs: Math.min(remainingMs, 60_000) }),
     clock,
     signal,
     deadline: started + settings.timeoutMs,
-    interval: settings.pollInterval === 'auto' ? autoInterval : fixedInterval(settings.pollInterval),
+    interval,
     previous: begun.previous,
     onState(state, elapsedMs) {
       if (state.status === 'unknown' && !warnedUnknown.has(state.rawStatus)) {
@@ -174,10 +188,38 @@ async function follow(settings: Settings, provider: Provider, begun: Begun, deps
       host.info(`[${formatElapsed(elapsedMs)}] ${stateLine(state)}`)
     },
     onPollError(error, failures) {
+      lastReadError = error
       host.warning(`Could not read the run's state (${failures} in a row): ${error.describe()}. Still waiting`)
     }
   })
-  return { begun, result }
+  return { begun, result, unreadable: result.state === undefined ? lastReadError : undefined }
+}
+
+// How many recent runs `poll_interval: auto` learns from: one list page on every vendor.
+const HISTORY_RUNS = 20
+
+/**
+ * `poll_interval: auto`, shaped by how long the pipeline's recent runs took (one list request). A
+ * retry re-runs only part of a run, so the full runs' lengths would mislead it: it goes by stage
+ * progress alone; a cancel expects the end within seconds. Never fails the step: without its
+ * history the schedule only knows less.
+ */
+async function autoPolicy(settings: Settings, provider: Provider, host: Host): Promise<IntervalPolicy> {
+  if (settings.operation === 'cancel') return autoInterval({ stopping: true })
+  if (settings.operation === 'retry' || provider.recentDurations === undefined) return autoInterval()
+  try {
+    const history = await provider.recentDurations(HISTORY_RUNS)
+    const model = durationModel(history)
+    host.debug(
+      model === undefined
+        ? `poll_interval auto: ${history.length} recent successful run(s), too few to learn from`
+        : `poll_interval auto: ${model.runs} recent successful runs, median ${formatDuration(model.medianMs)}`
+    )
+    return autoInterval({ history })
+  } catch (error) {
+    host.debug(`poll_interval auto: could not read the pipeline's recent runs (${describeError(error)}); polling without them`)
+    return autoInterval()
+  }
 }
 
 async function conclude(settings: Settings, provider: Provider, outcome: Outcome, deps: Deps): Promise<void> {
@@ -220,7 +262,10 @@ async function conclude(settings: Settings, provider: Provider, outcome: Outcome
     })
   )
 
-  const failure = failureOf(settings, { ...begun, run }, status, result.outcome === 'not_waited', failedJobs)
+  const failure =
+    outcome.unreadable !== undefined && result.outcome === 'timed_out'
+      ? `The state of run ${run.runId} could not be read before the timeout: ${outcome.unreadable.describe()}`
+      : failureOf(settings, { ...begun, run }, status, result.outcome === 'not_waited', failedJobs)
   if (failure === undefined) {
     host.info(`Run ${run.runId} ${result.outcome === 'not_waited' ? `is ${status}; not waiting for it (wait: false)` : `ended: ${status}`}`)
   } else if (settings.propagateFailure) {
@@ -263,23 +308,62 @@ function failureOf(settings: Settings, begun: Begun, status: Status, notWaited: 
   return `Run ${id} ${status}${cause}${more}`
 }
 
-async function stopOnAbort(settings: Settings, provider: Provider, run: RunRef | undefined, deps: Deps): Promise<void> {
-  const { host } = deps
-  if (run === undefined) {
-    host.setFailed('The job was canceled before a run was started')
+async function stopOnAbort(settings: Settings, started: RunRef | undefined, deps: Deps, error: RelayError): Promise<void> {
+  const { host, clock } = deps
+  const pending = error instanceof CanceledInDoubt ? error.pending : undefined
+  // A retry interrupted while its effect was being checked: the run is known, and stopping it is
+  // harmless if the retry did not take (the stop finds it ended).
+  const run = started ?? (pending?.operation === 'retry' ? pending.run : undefined)
+  if (run === undefined && pending === undefined) {
+    host.setFailed(startsRuns(settings) ? 'The job was canceled before a run was started' : 'The job was canceled')
     return
   }
   if (!settings.cancelOnAbort || !startsRuns(settings)) {
     const why = settings.cancelOnAbort ? `operation ${settings.operation} does not stop runs it did not start` : 'cancel_on_abort: false'
-    host.setFailed(`The job was canceled; run ${run.runId} was left as it is (${why})`)
+    host.setFailed(run === undefined ? `${error.message}; it was left as it is (${why})` : `The job was canceled; run ${run.runId} was left as it is (${why})`)
     return
   }
+  // The job's own signal has fired, so its provider's reads would stop at once: what is sent from
+  // here on goes through a provider of its own, bounded by the runner's window instead.
+  const window = new AbortController()
+  const timer = setTimeout(() => window.abort('the runner is about to end this step'), ABORT_WINDOW_MS)
+  const stopper = createProvider(settings, { transport: deps.transport, clock, log: host, signal: window.signal })
   try {
-    const outcome = await provider.cancel(run, STOP_ON_ABORT)
-    host.setOutput('status', 'canceled')
-    host.setFailed(outcome === 'stopped' ? `The job was canceled, so run ${run.runId} was stopped` : `The job was canceled; run ${run.runId} had already ended`)
+    let target = run
+    if (target === undefined && pending?.operation === 'start') {
+      target = await findOnAbort(settings, pending.correlationId, pending.sinceMs, deps)
+      if (target === undefined) {
+        host.setFailed(`${error.message}, and none was found in time, so nothing was stopped. Check the pipeline's run history for a run marked relay:${pending.correlationId}`)
+        return
+      }
+      host.info(`Found run ${target.runId}, created by the start request`)
+      publishRun(host, target, true, settings)
+    }
+    if (target === undefined) return
+    try {
+      const outcome = await stopRun(stopper, target, { clock, log: host, signal: window.signal }, STOP_ON_ABORT)
+      host.setOutput('status', 'canceled')
+      host.setFailed(outcome === 'stopped' ? `The job was canceled, so run ${target.runId} was stopped` : `The job was canceled; run ${target.runId} had already ended`)
+    } catch (stopError) {
+      host.setFailed(`The job was canceled, and stopping run ${target.runId} failed: ${describeError(stopError)}`)
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** One bounded look for the run a start request may have made, when the job was canceled before the lookup could tell. */
+async function findOnAbort(settings: Settings, correlationId: string, sinceMs: number, deps: Deps): Promise<RunRef | undefined> {
+  const lookup = new AbortController()
+  const timer = setTimeout(() => lookup.abort('the runner is about to end this step'), LOOKUP_ON_ABORT_MS)
+  const finder = createProvider(settings, { transport: deps.transport, clock: deps.clock, log: deps.host, signal: lookup.signal })
+  try {
+    return await finder.findStartedRun(correlationId, sinceMs)
   } catch (error) {
-    host.setFailed(`The job was canceled, and stopping run ${run.runId} failed: ${describeError(error)}`)
+    deps.host.warning(`Could not look for the run: ${describeError(error)}`)
+    return undefined
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -313,7 +397,9 @@ async function runPost(deps: Deps): Promise<void> {
   const provider = createProvider(settings, { transport: deps.transport, clock: deps.clock, log: host })
   const pipelineId = host.getState('pipeline_id')
   try {
-    const outcome = await provider.cancel({ ...provider.refFor(runId), ...(pipelineId === '' ? {} : { pipelineId }) }, STOP_ON_ABORT)
+    const run = { ...provider.refFor(runId), ...(pipelineId === '' ? {} : { pipelineId }) }
+    // No cancel window to fit in here: the run's state gets the usual time to show the stop.
+    const outcome = await stopRun(provider, run, { clock: deps.clock, log: host }, { timeoutMs: STOP_ON_ABORT.timeoutMs, maxAttempts: STOP_ON_ABORT.maxAttempts })
     host.info(outcome === 'stopped' ? `The main step did not finish, so run ${runId} was stopped` : `Run ${runId} had already ended`)
   } catch (error) {
     host.warning(`The main step did not finish, and stopping run ${runId} failed: ${describeError(error)}`)

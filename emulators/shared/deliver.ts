@@ -95,7 +95,9 @@ export async function deliver(
     }
     case 'status': {
       const r = style.statusError(fault, requestId)
-      writeResponse(res, fault.body === undefined ? r : { ...r, body: fault.body }, requestId, style)
+      if (fault.body !== undefined) r.body = fault.body
+      if (fault.headers !== undefined) r.headers = { ...r.headers, ...fault.headers }
+      writeResponse(res, r, requestId, style)
       return
     }
     case 'throttle':

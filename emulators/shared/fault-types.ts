@@ -24,6 +24,8 @@ export interface StatusFault<Op extends string = string> extends FaultBase<Op> {
   errorMsg?: string
   /** A JSON body to send instead of the vendor's error body. */
   body?: unknown
+  /** Extra headers on the answer (e.g. a standard Retry-After on a plain 429 or 503). */
+  headers?: Record<string, string>
   /**
    * The answer comes after delayMs. Unlike `slow`, a processed request is carried out at once,
    * before the wait: a backend that kept working while the gateway in front of it gave up.

@@ -41,6 +41,8 @@ function splitTarget(url: string): { path: string; rawQuery: string } {
 export function createRequestListener<Op extends string, R extends RoutedOperation<Op>>(p: RequestPipeline<Op, R>) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     res.on('error', () => undefined)
+    // The server's own clock, as a real server's Date header shows it (clients report clock skew with it).
+    res.setHeader('Date', new Date(p.now()).toUTCString())
     const body = await readBody(req)
     if (body === undefined || p.isClosed()) return
     const url = req.url ?? '/'

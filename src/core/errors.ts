@@ -11,7 +11,10 @@ export type ErrorKind =
   | 'auth'
   /** The pipeline, project or run does not exist (or is not visible to these credentials). */
   | 'not_found'
-  /** Any other refusal by the vendor (4xx, business error). Never retried. */
+  /**
+   * Any other refusal: by the vendor (4xx, business error), or by this runner's TLS layer (a server
+   * certificate it does not trust). Never retried.
+   */
   | 'client'
   /** 429 or a vendor throttling code: nothing was done, so it may be sent again after a pause. */
   | 'throttled'
@@ -99,4 +102,20 @@ export function kindForStatus(status: number): ErrorKind {
   if (status === 503) return 'unavailable'
   if (status >= 500) return 'server'
   return 'client'
+}
+
+/**
+ * The fix hint for a signature the vendor refused as expired (clock skew): the runner's time and,
+ * when the answer carried a Date header, the server's, so that a person sees the skew instead of
+ * guessing it.
+ */
+export function clockSkewHint(vendor: string, runnerMs: number, serverDate: string | undefined): string {
+  const serverMs = serverDate === undefined ? Number.NaN : Date.parse(serverDate)
+  const runner = new Date(runnerMs).toISOString()
+  if (Number.isNaN(serverMs)) {
+    return `The request time differs from ${vendor}'s clock by more than 15 minutes (runner time ${runner}): synchronize the runner's clock`
+  }
+  const minutes = Math.round((runnerMs - serverMs) / 60_000)
+  const off = minutes === 0 ? 'within a minute of it' : `${Math.abs(minutes)} min ${minutes > 0 ? 'ahead' : 'behind'}`
+  return `${vendor} refused the request time as too far from its own (at most 15 minutes apart): runner time ${runner}, server time ${new Date(serverMs).toISOString()}, the runner is ${off}. Synchronize the runner's clock`
 }

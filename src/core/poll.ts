@@ -1,27 +1,10 @@
 import { abortedError, type Clock } from './clock.js'
 import { RelayError, toRelayError } from './errors.js'
+import type { IntervalPolicy } from './interval.js'
 import type { RunState } from '../providers/types.js'
 
-/** How long to pause before the next status read. */
-export type IntervalPolicy = (context: { elapsedMs: number; sinceChangeMs: number; state?: RunState }) => number
-
-/** A fixed interval, as `poll_interval: 30s` asks. */
-export function fixedInterval(ms: number): IntervalPolicy {
-  return () => ms
-}
-
-/**
- * `poll_interval: auto`: short pauses while a run is young (most failures come early and a
- * quick run should be reported quickly), longer ones as it ages, and back to short right after a
- * state change, when the next change is more likely to follow soon.
- */
-export const autoInterval: IntervalPolicy = ({ elapsedMs, sinceChangeMs }) => {
-  const age = Math.min(elapsedMs, sinceChangeMs * 2)
-  if (age < 30_000) return 2_000
-  if (age < 120_000) return 5_000
-  if (age < 600_000) return 10_000
-  return 20_000
-}
+// The pauses between reads (fixed, or `auto` with the pipeline's history) live in interval.ts.
+export { autoInterval, durationModel, fixedInterval, type AutoOptions, type DurationModel, type IntervalPolicy, type PollContext } from './interval.js'
 
 // Errors that will not go away by asking again: they end the wait at once.
 const FATAL_KINDS = new Set(['auth', 'not_found', 'client', 'input', 'aborted', 'ambiguous'])
@@ -84,7 +67,7 @@ export async function waitForRunEnd(options: WaitOptions): Promise<WaitResult> {
     const remaining = options.deadline - clock.now()
     if (remaining <= 0) return { outcome: 'timed_out', state: latest }
     const now = clock.now()
-    const pause = options.interval({ elapsedMs: now - started, sinceChangeMs: now - lastChange, state: latest })
+    const pause = options.interval({ elapsedMs: now - started, sinceChangeMs: now - lastChange, state: latest, nowMs: now })
     await clock.sleep(Math.min(Math.max(pause, 0), remaining), signal)
   }
 }

@@ -1,9 +1,9 @@
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import { Redactor } from '../core/redact.js'
 import type { Host, OutputName, StateName } from './types.js'
 import type { InputName } from '../inputs/index.js'
 
-/** The GitHub Actions host: @actions/core for outputs, state, summary, masking and log commands. */
+/** The GitHub Actions host: the runner's workflow commands for outputs, state, summary, masking and log lines. */
 export function createGitHubHost(env: NodeJS.ProcessEnv = process.env): Host {
   const redactor = new Redactor()
   const clean = (text: string): string => redactor.redact(text)
@@ -19,9 +19,9 @@ export function createGitHubHost(env: NodeJS.ProcessEnv = process.env): Host {
     saveState: (name: StateName, value: string) => core.saveState(name, clean(value)),
     getState: (name: StateName) => core.getState(name),
     async writeSummary(markdown) {
-      // core.summary.write() throws when the runner gave no summary file (an older runner, a terminal).
+      // appendSummary() throws when the runner gave no summary file (an older runner, a terminal).
       if (!env.GITHUB_STEP_SUMMARY) return
-      await core.summary.addRaw(clean(markdown), true).write()
+      await core.appendSummary(clean(markdown))
     },
     annotateError: (message, title) => core.error(clean(message), { title: clean(title) }),
     setFailed: message => core.setFailed(clean(message)),

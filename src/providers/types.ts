@@ -109,6 +109,12 @@ export interface Provider {
   getState(run: RunRef, options?: CallOptions): Promise<RunState>
   /** The last lines of a job's log, for the summary of a failed run, where the vendor serves logs. */
   logTail?(run: RunRef, job: JobState, maxLines: number): Promise<string[]>
+  /**
+   * How long the pipeline's recent successful runs took (ms, newest first, at most `limit`), from the
+   * list request the provider already makes: one attempt, for `poll_interval: auto` to shape its
+   * pauses. Best effort: the core ignores a failure.
+   */
+  recentDurations?(limit: number): Promise<number[]>
 }
 
 /** What the core hands a provider factory: the transport, time, the log, and the abort signal. */

@@ -5,14 +5,21 @@
  * the official signer in @alicloud/openapi-util and @alicloud/openapi-core). Everything here is a pure function of its
  * arguments — the time and the nonce are passed in — so signatures can be checked against fixed test vectors.
  */
-import { createHash, createHmac } from 'node:crypto'
-
-import { encodeRfc3986 } from './uri-encode.js'
+import {
+  EMPTY_SHA256,
+  canonicalHeaders as sharedCanonicalHeaders,
+  canonicalQuery,
+  encodePathSegments,
+  hmacSha256Hex,
+  payloadHashWith,
+  sha256Hex,
+  type CanonicalHeaders
+} from './canonical.js'
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256'
 
 /** sha256 of zero bytes: the payload hash of a request without a body. */
-export const EMPTY_PAYLOAD_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+export const EMPTY_PAYLOAD_SHA256 = EMPTY_SHA256
 
 export interface AliyunSignableRequest {
   method: string
@@ -53,50 +60,16 @@ export function formatAcsDate(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-export function sha256Hex(data: string): string {
-  return createHash('sha256').update(data, 'utf8').digest('hex')
-}
+export { sha256Hex }
 
-function hmacSha256Hex(key: string, data: string): string {
-  return createHmac('sha256', Buffer.from(key, 'utf8')).update(data, 'utf8').digest('hex')
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    // A stray '%' is not an escape; encoding it as '%25' is how the server will read it too.
-    return segment
-  }
-}
-
-/**
- * Each `/`-separated part of the path RFC 3986-encoded, as the V3 document prescribes. The pathname may come raw
- * or already percent-encoded (as `URL.pathname` gives it): each segment is decoded and encoded again, so an escape
- * is never encoded twice. An empty path is `/`.
- */
+/** Each `/`-separated part of the path RFC 3986-encoded, as the V3 document prescribes; an empty path is `/`. */
 export function canonicalUri(pathname: string): string {
-  if (pathname === '') return '/'
-  return pathname
-    .split('/')
-    .map(segment => encodeRfc3986(decodeSegment(segment)))
-    .join('/')
+  return pathname === '' ? '/' : encodePathSegments(pathname)
 }
 
-/**
- * Parameters sorted by name (then by value for a repeated name, by UTF-16 code unit), each `name=value` with both
- * RFC 3986-encoded, joined by `&`; an empty value keeps its `=`; no query gives ''.
- *
- * `URLSearchParams` decodes `+` as a space. That is faithful only because our URL builder writes spaces as `%20`
- * and never a literal `+`.
- */
+/** Parameters sorted by name, then value, RFC 3986-encoded (see canonical.ts). */
 export function canonicalQueryString(query: URLSearchParams): string {
-  const pairs = [...query].sort(([keyA, valueA], [keyB, valueB]) => compare(keyA, keyB) || compare(valueA, valueB))
-  return pairs.map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`).join('&')
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+  return canonicalQuery(query)
 }
 
 /** The headers V3 signs: `host`, `content-type` and every `x-acs-*` one. */
@@ -105,43 +78,16 @@ export function isSignedHeader(name: string): boolean {
   return lower === 'host' || lower === 'content-type' || lower.startsWith('x-acs-')
 }
 
-export interface CanonicalHeaders {
-  /** One `lowername:value\n` line per signed header, sorted by name. */
-  canonicalHeaders: string
-  /** Lowercased names of the signed headers, sorted, joined with `;`. */
-  signedHeaders: string
-}
+export type { CanonicalHeaders }
 
-/**
- * Values are trimmed, as HTTP parsers and the official signers do. Throws on two names that differ only in case:
- * both would be sent, and the server's view of them cannot be predicted.
- */
+/** The V3-signed headers among those given (see isSignedHeader), values trimmed. */
 export function canonicalHeaders(headers: Readonly<Record<string, string>>): CanonicalHeaders {
-  const byName = new Map<string, string>()
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase()
-    if (byName.has(lower)) throw new TypeError(`Header "${name}" is given twice with different letter case`)
-    if (isSignedHeader(lower)) byName.set(lower, value.trim())
-  }
-  const names = [...byName.keys()].sort()
-  return {
-    canonicalHeaders: names.map(name => `${name}:${byName.get(name) ?? ''}\n`).join(''),
-    signedHeaders: names.join(';')
-  }
-}
-
-function findHeader(headers: Readonly<Record<string, string>>, lowerName: string): string | undefined {
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() === lowerName) return value
-  }
-  return undefined
+  return sharedCanonicalHeaders(headers, isSignedHeader)
 }
 
 /** The declared `x-acs-content-sha256` when there is one (the server checks the body against it), else the body's hash. */
 export function payloadHash(body: string, headers: Readonly<Record<string, string>> = {}): string {
-  const declared = findHeader(headers, CONTENT_SHA256_HEADER)
-  if (declared !== undefined) return declared.trim()
-  return body === '' ? EMPTY_PAYLOAD_SHA256 : sha256Hex(body)
+  return payloadHashWith(CONTENT_SHA256_HEADER, body, headers)
 }
 
 /** `METHOD\nURI\nQUERY\nHEADERS\nSIGNEDHEADERS\nPAYLOADHASH` (the header lines end in `\n`, so a blank line follows them). */

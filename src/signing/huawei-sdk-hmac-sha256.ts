@@ -5,14 +5,22 @@
  * official Node.js SDK). Everything here is a pure function of its arguments, so the clock is passed in and the
  * signature can be checked against fixed test vectors.
  */
-import { createHash, createHmac } from 'node:crypto'
-
-import { encodeRfc3986 } from './uri-encode.js'
+import {
+  EMPTY_SHA256,
+  canonicalHeaders as sharedCanonicalHeaders,
+  canonicalQuery,
+  encodePathSegments,
+  findHeader,
+  hmacSha256Hex,
+  payloadHashWith,
+  sha256Hex,
+  type CanonicalHeaders
+} from './canonical.js'
 
 export const SDK_SIGNING_ALGORITHM = 'SDK-HMAC-SHA256'
 
 /** sha256 of zero bytes: the payload hash the gateway expects for a request without a body. */
-export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+export const EMPTY_BODY_SHA256 = EMPTY_SHA256
 
 export interface SignableRequest {
   method: string
@@ -49,94 +57,19 @@ export function formatSdkDate(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
 }
 
-export function sha256Hex(data: string): string {
-  return createHash('sha256').update(data, 'utf8').digest('hex')
-}
+export { canonicalQuery, sha256Hex }
 
-function hmacSha256Hex(key: string, data: string): string {
-  return createHmac('sha256', Buffer.from(key, 'utf8')).update(data, 'utf8').digest('hex')
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    // A stray '%' is not an escape; encoding it as '%25' is how the server will read it too.
-    return segment
-  }
-}
-
-/**
- * Accepts a URL pathname either raw or already percent-encoded (as `URL.pathname` returns it): each segment is
- * decoded and re-encoded, so both give the same result and an escape is never encoded twice. This matches the Go
- * and Python SDKs; the Node SDK would turn an already-escaped `%20` into `%2520`.
- *
- * The trailing `/` is part of the canonical form only; the request itself is sent without it.
- */
+/** The path with a trailing `/`: part of the canonical form only; the request is sent without it. */
 export function canonicalUri(pathname: string): string {
-  const encoded = pathname
-    .split('/')
-    .map((segment) => encodeRfc3986(decodeSegment(segment)))
-    .join('/')
+  const encoded = encodePathSegments(pathname)
   return encoded.endsWith('/') ? encoded : `${encoded}/`
 }
 
-/**
- * Keys sorted, then the values of a repeated key sorted, both by UTF-16 code unit on the decoded text (as the SDKs
- * sort before encoding). An empty value keeps its `=`.
- *
- * The parameters come from `URLSearchParams`, which decodes `+` as a space. That is faithful only because our own
- * URL builder writes spaces as `%20` and never a literal `+`: a URL from elsewhere containing `+` meaning a plus
- * sign would be signed as if it held a space.
- */
-export function canonicalQuery(query: URLSearchParams): string {
-  const valuesByKey = new Map<string, string[]>()
-  for (const [key, value] of query) {
-    const values = valuesByKey.get(key)
-    if (values) values.push(value)
-    else valuesByKey.set(key, [value])
-  }
-  const pairs: string[] = []
-  for (const key of [...valuesByKey.keys()].sort()) {
-    for (const value of [...(valuesByKey.get(key) ?? [])].sort()) {
-      pairs.push(`${encodeRfc3986(key)}=${encodeRfc3986(value)}`)
-    }
-  }
-  return pairs.join('&')
-}
+export type { CanonicalHeaders }
 
-export interface CanonicalHeaders {
-  /** One `lowername:value\n` line per header, sorted by name; ends with a newline when not empty. */
-  canonicalHeaders: string
-  /** Lowercased names, sorted, joined with `;`. */
-  signedHeaders: string
-}
-
-/**
- * Values are trimmed because HTTP parsers drop leading and trailing whitespace, so the gateway recomputes the
- * signature from trimmed values (the Go and Python SDKs trim; the Node SDK does not).
- *
- * Throws on two names that differ only in case: they would be sent as one header, and no signature can match that.
- */
+/** Every header given is signed (the SDK signs all the headers on the request at that point). */
 export function canonicalHeaders(headers: Readonly<Record<string, string>>): CanonicalHeaders {
-  const byName = new Map<string, string>()
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase()
-    if (byName.has(lower)) throw new TypeError(`Header "${name}" is given twice with different letter case`)
-    byName.set(lower, value.trim())
-  }
-  const names = [...byName.keys()].sort()
-  return {
-    canonicalHeaders: names.map((name) => `${name}:${byName.get(name) ?? ''}\n`).join(''),
-    signedHeaders: names.join(';')
-  }
-}
-
-function findHeader(headers: Readonly<Record<string, string>>, lowerName: string): string | undefined {
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() === lowerName) return value
-  }
-  return undefined
+  return sharedCanonicalHeaders(headers)
 }
 
 /**
@@ -144,9 +77,7 @@ function findHeader(headers: Readonly<Record<string, string>>, lowerName: string
  * what the gateway does with it; otherwise the hash covers the exact body bytes as UTF-8.
  */
 export function payloadHash(body: string, headers: Readonly<Record<string, string>> = {}): string {
-  const declared = findHeader(headers, CONTENT_SHA256_HEADER)
-  if (declared !== undefined) return declared.trim()
-  return body === '' ? EMPTY_BODY_SHA256 : sha256Hex(body)
+  return payloadHashWith(CONTENT_SHA256_HEADER, body, headers)
 }
 
 /** `METHOD\nURI\nQUERY\nHEADERS\nSIGNEDHEADERS\nPAYLOADHASH`, signing every header in `request.headers`. */

@@ -1,11 +1,11 @@
-import { DEMO_FIXTURE, startBkciEmulator, type BkciEmulator } from '../../../emulators/bkci/index.js'
+import { DEMO_FIXTURE, startBkciEmulator, type BkciEmulator, type BkciEmulatorOptions } from '../../../emulators/bkci/index.js'
 import type { Scenario, World, WorldFault } from './types.js'
 
 const F = DEMO_FIXTURE
-const TARGETS = { start: 'start', status: 'detail' } as const
+const TARGETS = { start: 'start', status: 'detail', retry: 'retry', stop: 'stop' } as const
 
 /** bk-ci behind the BlueKing API gateway, through its v4 or v3 paths, with app credentials. */
-export function bkciWorld(api: 'v4' | 'v3'): World {
+export function bkciWorld(api: 'v4' | 'v3', options: BkciEmulatorOptions = {}): World {
   let emulator: BkciEmulator | undefined
   const live = (): BkciEmulator => {
     if (emulator === undefined) throw new Error('the bk-ci emulator is not started')
@@ -14,7 +14,7 @@ export function bkciWorld(api: 'v4' | 'v3'): World {
   return {
     name: `bkci (${api})`,
     async start() {
-      emulator = await startBkciEmulator({ advance: 'per-read' })
+      emulator = await startBkciEmulator({ advance: 'per-read', ...options })
     },
     async stop() {
       await emulator?.close()
@@ -38,6 +38,7 @@ export function bkciWorld(api: 'v4' | 'v3'): World {
     canceledStatus: 'CANCELED',
     stoppingStatuses: ['RUNNING', 'QUEUE'],
     stopCount: runId => live().getRun(runId)?.stopCount ?? 0,
+    attempts: runId => live().getRun(runId)?.executeCount ?? 0,
     approve: runId => live().approve(runId),
     injectFault: (fault: WorldFault) => live().injectFault({ ...fault, on: TARGETS[fault.on] } as Parameters<BkciEmulator['injectFault']>[0]),
     clearFaults: () => live().clearFaults(),

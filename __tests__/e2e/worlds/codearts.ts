@@ -1,11 +1,11 @@
-import { DEMO_FIXTURE, startCodeArtsEmulator, type CodeArtsEmulator, type Fault } from '../../../emulators/codearts/index.js'
+import { DEMO_FIXTURE, startCodeArtsEmulator, type CodeArtsEmulator, type CodeArtsEmulatorOptions, type Fault } from '../../../emulators/codearts/index.js'
 import type { Scenario, World, WorldFault } from './types.js'
 
 const F = DEMO_FIXTURE
-const TARGETS = { start: 'run', status: 'detail' } as const
+const TARGETS = { start: 'run', status: 'detail', retry: 'retry', stop: 'stop' } as const
 
 /** CodeArts v5, signed with a permanent AK/SK. */
-export function codeArtsWorld(): World {
+export function codeArtsWorld(options: CodeArtsEmulatorOptions = {}): World {
   let emulator: CodeArtsEmulator | undefined
   const live = (): CodeArtsEmulator => {
     if (emulator === undefined) throw new Error('the CodeArts emulator is not started')
@@ -14,7 +14,7 @@ export function codeArtsWorld(): World {
   return {
     name: 'codearts',
     async start() {
-      emulator = await startCodeArtsEmulator({ advance: 'per-read' })
+      emulator = await startCodeArtsEmulator({ advance: 'per-read', ...options })
     },
     async stop() {
       await emulator?.close()
@@ -36,6 +36,7 @@ export function codeArtsWorld(): World {
     canceledStatus: 'CANCELED',
     stoppingStatuses: [],
     stopCount: runId => live().getRun(runId)?.stopCount ?? 0,
+    attempts: runId => live().getRun(runId)?.attempts ?? 0,
     approve: runId => live().approve(runId),
     injectFault: (fault: WorldFault) => live().injectFault({ ...fault, on: TARGETS[fault.on] } as Fault),
     clearFaults: () => live().clearFaults(),

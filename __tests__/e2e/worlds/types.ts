@@ -5,11 +5,11 @@
  */
 export type Scenario = 'succeed' | 'fail' | 'gate' | 'long'
 
-/** The requests every provider makes: starting a run, and reading its state. */
-export type FaultTarget = 'start' | 'status'
+/** The requests every provider makes: starting a run, reading its state, retrying it, stopping it. */
+export type FaultTarget = 'start' | 'status' | 'retry' | 'stop'
 
 export type WorldFault =
-  | { on: FaultTarget; kind: 'status'; status: number; times?: number }
+  | { on: FaultTarget; kind: 'status'; status: number; times?: number; body?: unknown; headers?: Record<string, string>; errorCode?: string; errorMsg?: string }
   | { on: FaultTarget; kind: 'throttle'; retryAfter?: number | string; times?: number }
   | { on: FaultTarget; kind: 'slow'; delayMs: number; times?: number }
   | { on: FaultTarget; kind: 'huge'; sizeBytes: number; times?: number }
@@ -36,6 +36,8 @@ export interface World {
   readonly stoppingStatuses: readonly string[]
   /** How many stop requests the emulator accepted for this run. */
   stopCount(runId: string, scenario: Scenario): number
+  /** How many attempts the run has had: 1, then one more per retry that took effect. */
+  attempts(runId: string, scenario: Scenario): number
   approve(runId: string, scenario: Scenario): void
   injectFault(fault: WorldFault): void
   clearFaults(): void

@@ -1,11 +1,11 @@
-import { DEMO_FIXTURE, startYunxiaoEmulator, type YunxiaoEmulator, type YunxiaoFault } from '../../../emulators/yunxiao/index.js'
+import { DEMO_FIXTURE, startYunxiaoEmulator, type YunxiaoEmulator, type YunxiaoEmulatorOptions, type YunxiaoFault } from '../../../emulators/yunxiao/index.js'
 import type { Scenario, World, WorldFault } from './types.js'
 
 const F = DEMO_FIXTURE
-const TARGETS = { start: 'run', status: 'detail' } as const
+const TARGETS = { start: 'run', status: 'detail', retry: 'retry', stop: 'stop' } as const
 
 /** Yunxiao Flow through one of its two APIs: the OpenAPI with a token, or the POP API with an AK/SK. */
-export function yunxiaoWorld(api: 'openapi' | 'devops-2021-06-25'): World {
+export function yunxiaoWorld(api: 'openapi' | 'devops-2021-06-25', options: YunxiaoEmulatorOptions = {}): World {
   let emulator: YunxiaoEmulator | undefined
   const live = (): YunxiaoEmulator => {
     if (emulator === undefined) throw new Error('the Yunxiao emulator is not started')
@@ -18,7 +18,7 @@ export function yunxiaoWorld(api: 'openapi' | 'devops-2021-06-25'): World {
   return {
     name: `yunxiao (${api})`,
     async start() {
-      emulator = await startYunxiaoEmulator({ advance: 'per-read' })
+      emulator = await startYunxiaoEmulator({ advance: 'per-read', ...options })
     },
     async stop() {
       await emulator?.close()
@@ -39,6 +39,7 @@ export function yunxiaoWorld(api: 'openapi' | 'devops-2021-06-25'): World {
     canceledStatus: 'CANCELED',
     stoppingStatuses: [],
     stopCount: (runId, scenario) => live().getRun(runId, F.pipelines[scenario])?.stopCount ?? 0,
+    attempts: (runId, scenario) => live().getRun(runId, F.pipelines[scenario])?.attempts ?? 0,
     approve: (runId, scenario) => live().approve(runId, F.pipelines[scenario]),
     injectFault: (fault: WorldFault) => live().injectFault({ ...fault, on: TARGETS[fault.on] } as YunxiaoFault),
     clearFaults: () => live().clearFaults(),

@@ -5,6 +5,7 @@ import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunR
 import { arrayOf, numberOf, record, stringOf, type JsonRecord } from '../json.js'
 import { routeFor, type BkciOperation } from './paths.js'
 import { partStatus, runStatus } from './status.js'
+import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 
 /**
  * Tencent BlueKing CI through the BlueKing API gateway (reference/tencent-bkci.md).
@@ -63,6 +64,19 @@ export class BkciProvider implements Provider {
     })
     const buildId = found === undefined ? undefined : stringOf(found.id)
     return buildId === undefined ? undefined : this.refFor(buildId, stringOf(found?.buildNum))
+  }
+
+  /** The lengths of the newest successful builds, from the history page (v4 filters on status there, v3 cannot). */
+  async recentDurations(limit: number): Promise<number[]> {
+    const query: Record<string, string> = { page: '1', pageSize: String(Math.min(Math.max(limit, 1), 100)) }
+    if (this.settings.api === 'v4') query.status = 'SUCCEED'
+    const data = record(await this.send('history', undefined, { query, intent: 'read', action: "list the pipeline's recent builds", options: HISTORY_READ }))
+    const lengths = arrayOf(data.records).map(build => {
+      const times = { startTime: positive(numberOf(build.startTime)), endTime: positive(numberOf(build.endTime)) }
+      const meaning = runStatus(stringOf(build.status) ?? '', times)
+      return meaning.status === 'succeeded' && meaning.terminal ? runLength(times.startTime, times.endTime) : undefined
+    })
+    return knownLengths(lengths, limit)
   }
 
   async retry(run: RunRef, request: RetryRequest): Promise<RunRef> {

@@ -5,6 +5,8 @@ import { record, type JsonRecord } from '../json.js'
 import { partStatus, runStatus } from '../codearts/status.js'
 import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
 import { field, listField, textField, timeField } from './fields.js'
+import { HISTORY_READ, knownLengths, runLength } from '../history.js'
+import { stopUnlessEnded } from '../stop.js'
 
 /**
  * GitCode pipelines ("PAC") through the CodeArts v6 API (reference/huawei-codearts.md §3). Same
@@ -95,27 +97,34 @@ export class CodeArtsPacProvider implements Provider {
     return Array.isArray(answer) ? answer.map(record) : listField(record(answer), 'pipeline_runs')
   }
 
+  /** The lengths of the newest successful runs of the pipeline file, from the same list (one page of 20). */
+  async recentDurations(limit: number): Promise<number[]> {
+    const runs = (await this.newestRuns(HISTORY_READ)).filter(run => runStatus(textField(run, 'status') ?? '').status === 'succeeded')
+    return knownLengths(runs.map(run => runLength(timeField(run, 'start_time'), timeField(run, 'end_time'))), limit)
+  }
+
   async retry(run: RunRef, _request: RetryRequest): Promise<RunRef> {
     const pipelineId = this.pipelineOf(run)
     const body = dropEmpty({ pipeline_id: pipelineId, pipeline_run_id: run.runId, access_token: this.settings.gitcodeToken })
     const answer = record(await this.client.send({ method: 'POST', path: `${this.actionsPath}/rerun`, body, intent: 'write', action: `re-run run ${run.runId}` }))
-    // Whether a rerun keeps the run id is not documented: the id it answers with is followed.
+    // Whether a rerun keeps the run id is not documented: the id it answers with is followed. An
+    // answer without one does not say which run to follow (following the old one would wait on its
+    // old result): as unclear as a timeout, for the core to resolve.
     const newRunId = textField(answer, 'pipeline_run_id')
-    return this.refFor(newRunId ?? run.runId, textField(answer, 'pipeline_id') ?? pipelineId)
+    if (newRunId === undefined) throw new RelayError('protocol', `CodeArts accepted the rerun of run ${run.runId} but its answer has no pipeline_run_id`)
+    return this.refFor(newRunId, textField(answer, 'pipeline_id') ?? pipelineId)
   }
 
-  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
-    try {
-      const answer = record(
-        await this.client.send({ method: 'POST', path: `${this.runPath(run)}/stop`, body: {}, intent: 'write', action: `stop run ${run.runId}`, options })
-      )
-      if (answer.success !== false) return 'stopped'
-    } catch (error) {
-      if (!(error instanceof RelayError) || error.kind !== 'client') throw error
-    }
-    const state = await this.getState(run, options)
-    if (state.terminal) return 'already-ended'
-    throw new RelayError('client', `CodeArts did not stop run ${run.runId}; it is still ${state.rawStatus}`)
+  cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+    return stopUnlessEnded(
+      'CodeArts',
+      run,
+      async () => {
+        const answer = await this.client.send({ method: 'POST', path: `${this.runPath(run)}/stop`, body: {}, intent: 'write', action: `stop run ${run.runId}`, options })
+        return record(answer).success !== false
+      },
+      () => this.getState(run, options)
+    )
   }
 
   async getState(run: RunRef, options?: CallOptions): Promise<RunState> {

@@ -1,4 +1,4 @@
-import { RelayError, kindForStatus, type ErrorKind } from '../../core/errors.js'
+import { RelayError, clockSkewHint, kindForStatus, type ErrorKind } from '../../core/errors.js'
 import type { HttpRequest, HttpResponse } from '../../core/http.js'
 import { parseRetryAfter } from '../../core/retry.js'
 import { preview, readJsonBody, type ApiRequest, type VendorDialect } from '../../core/vendor-client.js'
@@ -70,7 +70,7 @@ function errorFromVendor(response: HttpResponse, request: ApiRequest, error: Ven
   const kind: ErrorKind = known?.kind ?? (response.status >= 200 && response.status < 300 ? 'client' : kindForStatus(response.status))
   const message = error.message ?? 'no message'
   let hint = known?.hint
-  if (code === 'APIGW.0301' || code === 'APIGW.0303') hint = signatureHint(code, message, nowMs)
+  if (code === 'APIGW.0301' || code === 'APIGW.0303') hint = signatureHint(code, message, nowMs, response.headers.date)
   if (/token must be updated|token expired|token is expired/i.test(message)) hint = 'The IAM token has expired (tokens last 24 hours) or was revoked: get a new one, or use access_key_id/access_key_secret'
   if (hint === undefined && kind === 'auth') hint = response.status === 403 ? PERMISSION_HINT : 'Check the credentials (token, or access_key_id with access_key_secret)'
   return new RelayError(kind, `CodeArts refused to ${request.action}: ${message}`, {
@@ -103,11 +103,9 @@ const KNOWN_ERRORS: Readonly<Record<string, { kind: ErrorKind; hint?: string }>>
   PARSE_REQUEST_DATA_EXCEPTION: { kind: 'client' }
 }
 
-function signatureHint(code: string, message: string, nowMs: number): string {
+function signatureHint(code: string, message: string, nowMs: number, serverDate: string | undefined): string {
   // 0303 is the gateway's clock-skew code; 0301 says so in words ("signature expired, ... server time").
-  if (code === 'APIGW.0303' || /expired|server time|signature time/i.test(message)) {
-    return `The request time differs from Huawei Cloud's clock by more than 15 minutes (runner time ${new Date(nowMs).toISOString()}): synchronize the runner's clock`
-  }
+  if (code === 'APIGW.0303' || /expired|server time|signature time/i.test(message)) return clockSkewHint('Huawei Cloud', nowMs, serverDate)
   if (/not exist/i.test(message)) return 'The access key id is unknown to Huawei Cloud IAM: check access_key_id (and that the key was not deleted)'
   return 'The signature did not match: check that access_key_secret belongs to access_key_id and that nothing rewrites the request on the way (a proxy)'
 }

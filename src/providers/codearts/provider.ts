@@ -4,6 +4,8 @@ import type { CodeArtsSettings } from '../../inputs/index.js'
 import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
 import { arrayOf, numberOf, record, stringOf } from '../json.js'
 import { partStatus, runStatus } from './status.js'
+import { HISTORY_READ, knownLengths, runLength } from '../history.js'
+import { stopUnlessEnded } from '../stop.js'
 
 /**
  * Huawei Cloud CodeArts Pipeline, v5 API (reference/huawei-codearts.md §1).
@@ -74,6 +76,20 @@ export class CodeArtsProvider implements Provider {
     return undefined
   }
 
+  /** The lengths of the newest COMPLETED runs: the list answer carries start_time and end_time (reference §1.5). */
+  async recentDurations(limit: number): Promise<number[]> {
+    const answer = await this.client.send({
+      method: 'POST',
+      path: `${this.pipelinePath}/pipeline-runs/list`,
+      body: { offset: 0, limit, status: ['COMPLETED'], sort_key: 'start_time', sort_dir: 'desc' },
+      intent: 'read',
+      action: "list the pipeline's recent runs",
+      options: HISTORY_READ
+    })
+    const runs = arrayOf(record(answer).pipeline_runs).filter(run => stringOf(run.status) === 'COMPLETED')
+    return knownLengths(runs.map(run => runLength(numberOf(run.start_time), numberOf(run.end_time))), limit)
+  }
+
   async retry(run: RunRef, _request: RetryRequest): Promise<RunRef> {
     const answer = record(
       await this.client.send({ method: 'PUT', path: `${this.runPath(run)}/retry`, intent: 'write', action: `retry run ${run.runId}` })
@@ -85,20 +101,17 @@ export class CodeArtsProvider implements Provider {
     return newRunId === undefined || newRunId === run.runId ? run : this.refFor(newRunId)
   }
 
-  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
-    try {
-      // The gateway rejects a POST without a JSON body, so the documented "no body" is sent as {}.
-      const answer = record(
-        await this.client.send({ method: 'POST', path: `${this.runPath(run)}/stop`, body: {}, intent: 'write', action: `stop run ${run.runId}`, options })
-      )
-      if (answer.success !== false) return 'stopped'
-    } catch (error) {
-      if (!(error instanceof RelayError) || error.kind !== 'client') throw error
-    }
-    // Refused: fine if the run had already ended; otherwise the refusal stands.
-    const state = await this.getState(run, options)
-    if (state.terminal) return 'already-ended'
-    throw new RelayError('client', `CodeArts did not stop run ${run.runId}; it is still ${state.rawStatus}`)
+  cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+    return stopUnlessEnded(
+      'CodeArts',
+      run,
+      async () => {
+        // The gateway rejects a POST without a JSON body, so the documented "no body" is sent as {}.
+        const answer = await this.client.send({ method: 'POST', path: `${this.runPath(run)}/stop`, body: {}, intent: 'write', action: `stop run ${run.runId}`, options })
+        return record(answer).success !== false
+      },
+      () => this.getState(run, options)
+    )
   }
 
   async getState(run: RunRef, options?: CallOptions): Promise<RunState> {

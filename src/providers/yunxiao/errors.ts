@@ -1,4 +1,4 @@
-import { RelayError, kindForStatus, type ErrorKind } from '../../core/errors.js'
+import { RelayError, clockSkewHint, kindForStatus, type ErrorKind } from '../../core/errors.js'
 import type { HttpResponse } from '../../core/http.js'
 import { parseRetryAfter } from '../../core/retry.js'
 import { preview, readJsonBody, type ApiRequest } from '../../core/vendor-client.js'
@@ -87,7 +87,7 @@ function errorFromVendor(
   headerRequestId: string | undefined
 ): RelayError {
   const code = error.code ?? ''
-  const known = knownError(code, nowMs)
+  const known = knownError(code, nowMs, response.headers.date)
   const ok = response.status >= 200 && response.status < 300
   let kind: ErrorKind = known?.kind ?? (ok ? 'client' : kindForStatus(response.status))
   if (retryAfterOf(response, nowMs, true) !== undefined) kind = 'throttled'
@@ -163,13 +163,8 @@ const KNOWN_ERRORS: Readonly<Record<string, Known>> = {
   ServiceUnavailable: { kind: 'unavailable' }
 }
 
-function knownError(code: string, nowMs: number): Known | undefined {
-  if (code === 'InvalidTimeStamp.Expired') {
-    return {
-      kind: 'auth',
-      hint: `The request time differs from Alibaba Cloud's clock by more than 15 minutes (runner time ${new Date(nowMs).toISOString()}): synchronize the runner's clock`
-    }
-  }
+function knownError(code: string, nowMs: number, serverDate: string | undefined): Known | undefined {
+  if (code === 'InvalidTimeStamp.Expired') return { kind: 'auth', hint: clockSkewHint('Alibaba Cloud', nowMs, serverDate) }
   // Throttling, Throttling.User, Throttling.Api, ...: the request was refused before anything was done.
   if (code === 'Throttling' || code.startsWith('Throttling.')) return { kind: 'throttled' }
   if (code.startsWith('InvalidSecurityToken.')) {

@@ -6,6 +6,8 @@ import { arrayOf, numberOf, record, stringOf, type JsonRecord } from '../json.js
 import { buildRunParams, correlationMark } from './params.js'
 import type { Route, YunxiaoRoutes } from './routes.js'
 import { atManualGate, partStatus, runMeaning } from './status.js'
+import { HISTORY_READ, knownLengths, runLength } from '../history.js'
+import { stopUnlessEnded } from '../stop.js'
 
 /**
  * Alibaba Cloud Yunxiao Flow (reference/aliyun-yunxiao.md), over either API: the Yunxiao OpenAPI (token) or the
@@ -131,17 +133,16 @@ export class YunxiaoProvider implements Provider {
     return this.refFor(run.runId)
   }
 
-  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
-    try {
-      const answer = await this.client.send({ ...this.routes.stop(run.runId), intent: 'write', action: `stop run ${run.runId}`, options })
-      if (answer !== false && record(answer).success !== false) return 'stopped'
-    } catch (error) {
-      if (!(error instanceof RelayError) || error.kind !== 'client') throw error
-    }
-    // Refused: fine if the run had already ended; otherwise the refusal stands.
-    const state = await this.getState(run, options)
-    if (state.terminal) return 'already-ended'
-    throw new RelayError('client', `Yunxiao did not stop run ${run.runId}; it is still ${state.rawStatus}`)
+  cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+    return stopUnlessEnded(
+      'Yunxiao',
+      run,
+      async () => {
+        const answer = await this.client.send({ ...this.routes.stop(run.runId), intent: 'write', action: `stop run ${run.runId}`, options })
+        return answer !== false && record(answer).success !== false
+      },
+      () => this.getState(run, options)
+    )
   }
 
   async getState(run: RunRef, options?: CallOptions): Promise<RunState> {
@@ -164,6 +165,15 @@ export class YunxiaoProvider implements Provider {
       .map(item => ({ id: stringOf(item.pipelineRunId), startedAt: positive(numberOf(item.startTime)), item }))
       .filter((run): run is { id: string; startedAt: number | undefined; item: JsonRecord } => run.id !== undefined)
       .sort((a, b) => Number(b.id) - Number(a.id))
+  }
+
+  /** The lengths of the newest SUCCESS runs: list items carry startTime and endTime (reference §1.2, §3.2). */
+  async recentDurations(limit: number): Promise<number[]> {
+    const answer = await this.send(this.routes.list(limit), "list the pipeline's recent runs", HISTORY_READ)
+    const items = (Array.isArray(answer) ? arrayOf(answer) : arrayOf(record(answer).pipelineRuns))
+      .filter(item => runMeaning(stringOf(item.status) ?? '', []).status === 'succeeded')
+      .sort((a, b) => (numberOf(b.pipelineRunId) ?? 0) - (numberOf(a.pipelineRunId) ?? 0))
+    return knownLengths(items.map(item => runLength(numberOf(item.startTime), numberOf(item.endTime))), limit)
   }
 
   private stateOf(detail: JsonRecord, runId: string): RunState {

@@ -1,0 +1,4 @@
+import { githubCancellationSuite } from './cancellation.js'
+import { FLAVOURS, FLAVOUR_IDS } from './flavours.js'
+
+for (const id of FLAVOUR_IDS) githubCancellationSuite(FLAVOURS[id])

@@ -1,0 +1,4 @@
+import { faultMatrixSuite } from './fault-matrix.js'
+import { FLAVOURS } from './flavours.js'
+
+faultMatrixSuite(FLAVOURS['yunxiao-openapi'])

@@ -1,0 +1,127 @@
+/**
+ * Start-up: the wall time from spawning a process to its first request arriving at a local
+ * emulator, for the bundle (`node dist/index.js`, run as a GitHub runner runs an action) against
+ * the floor (`startup-floor.mjs`: the same request with node's own http module, the same
+ * environment, the same spawn). Runs alternate A B A B … so that drift on the machine (other load,
+ * caches, CPU frequency) falls on both alike; a few warm-up pairs are dropped.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { DEMO_FIXTURE, startCodeArtsEmulator, type CodeArtsEmulator } from '../emulators/codearts/index.js'
+import { median, quantile, round } from './lib/stats.js'
+
+const HERE = fileURLToPath(new URL('.', import.meta.url))
+export const DEFAULT_BUNDLE = resolve(HERE, '..', 'dist', 'index.js')
+const FLOOR = resolve(HERE, 'startup-floor.mjs')
+
+export interface StartupOptions {
+  pairs: number
+  warmupPairs: number
+  bundle: string
+}
+
+export interface StartupResult {
+  pairs: number
+  bundle: string
+  bundleBytes: number
+  bundleGzipBytes: number
+  relayMs: { median: number; p10: number; p90: number }
+  floorMs: { median: number; p10: number; p90: number }
+  /** median(relay) / median(floor). */
+  ratio: number
+  /** The median of the per-pair ratios: less sensitive to a slow moment that hits one pair. */
+  pairedRatio: number
+  target: number
+  met: boolean
+}
+
+// Every clock read in this process is on one scale: performance.now() since our time origin. The
+// emulator's clock is set to the same scale, so the arrival it records is comparable to the spawn.
+const hiResNow = (): number => performance.timeOrigin + performance.now()
+
+export async function runStartup(options: StartupOptions): Promise<StartupResult> {
+  const emulator = await startCodeArtsEmulator({ now: hiResNow })
+  const relayTimes: number[] = []
+  const floorTimes: number[] = []
+  try {
+    for (let pair = 0; pair < options.warmupPairs + options.pairs; pair++) {
+      const relay = await timeToFirstRequest(emulator, process.execPath, options.bundle)
+      const floor = await timeToFirstRequest(emulator, process.execPath, FLOOR)
+      if (pair < options.warmupPairs) continue
+      relayTimes.push(relay)
+      floorTimes.push(floor)
+    }
+  } finally {
+    await emulator.close()
+  }
+  const bundle = readFileSync(options.bundle)
+  const relayMedian = median(relayTimes)
+  const floorMedian = median(floorTimes)
+  const ratio = relayMedian / floorMedian
+  const pairedRatio = median(relayTimes.map((relay, index) => relay / (floorTimes[index] ?? Number.NaN)))
+  return {
+    pairs: options.pairs,
+    bundle: options.bundle,
+    bundleBytes: statSync(options.bundle).size,
+    bundleGzipBytes: gzipSync(bundle, { level: 9 }).length,
+    relayMs: spread(relayTimes),
+    floorMs: spread(floorTimes),
+    ratio: round(ratio, 2),
+    pairedRatio: round(pairedRatio, 2),
+    target: 1.3,
+    met: ratio <= 1.3
+  }
+}
+
+function spread(values: number[]): { median: number; p10: number; p90: number } {
+  return { median: round(median(values)), p10: round(quantile(values, 0.1)), p90: round(quantile(values, 0.9)) }
+}
+
+/**
+ * Spawns `node <script>` as a GitHub runner would start the action (INPUT_* variables, the runner's
+ * file-command files) and returns the milliseconds from the spawn call to the arrival of its first
+ * request at the emulator. Waits for the process to exit, so that runs never overlap.
+ */
+async function timeToFirstRequest(emulator: CodeArtsEmulator, node: string, script: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'))
+  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
+  for (const file of Object.values(files)) writeFileSync(file, '')
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'octo/app',
+    GITHUB_RUN_ID: '4242',
+    RUNNER_TEMP: dir,
+    ...files,
+    INPUT_PROVIDER: 'codearts',
+    INPUT_PIPELINE_ID: DEMO_FIXTURE.pipelines.succeed,
+    INPUT_PROJECT_ID: DEMO_FIXTURE.projectId,
+    INPUT_ENDPOINT: emulator.url,
+    INPUT_TOKEN: DEMO_FIXTURE.token,
+    // One start and one status read: the run goes on in the emulator without us.
+    INPUT_WAIT: 'false'
+  }
+  emulator.resetStats()
+  const spawnedAt = hiResNow()
+  // stdout is a pipe the parent drains, as the runner reads a step's log.
+  const child = spawn(node, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout.resume()
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text
+  })
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  const exitCode = await new Promise<number | null>(done => child.on('close', code => done(code)))
+  clearTimeout(killer)
+  rmSync(dir, { recursive: true, force: true })
+  const first = emulator.stats.requests[0]
+  if (first === undefined) throw new Error(`${script} sent no request (exit code ${String(exitCode)}): ${stderr.trim()}`)
+  if (exitCode !== 0) throw new Error(`${script} exited with ${String(exitCode)}: ${stderr.trim()}`)
+  if (first.method !== 'POST' || !first.path.endsWith('/run')) throw new Error(`${script}: the first request was ${first.method} ${first.path}, not the start`)
+  return first.at - spawnedAt
+}
