@@ -1,6 +1,7 @@
 // The bk-ci emulator, driven the way a client would: plain node:http requests through the
 // emulated BlueKing API gateway, credentials in X-Bkapi-Authorization as the reference (§3.1) says.
 import { Agent, request as httpRequest } from 'node:http'
+import { emulatorsOnTestClock, rawRequest, until, type Reply } from './harness.js'
 import { BUILD_STATUSES, DEMO_FIXTURE, startBkciEmulator, type BkciEmulator, type BkciEmulatorOptions } from '../../emulators/bkci/index.js'
 
 const F = DEMO_FIXTURE
@@ -12,29 +13,7 @@ const DAY = 86_400_000
 // ---------------------------------------------------------------------------------------------
 // Harness
 
-let clock = START
-const running: BkciEmulator[] = []
-
-async function start(options: BkciEmulatorOptions = {}): Promise<BkciEmulator> {
-  const emulator = await startBkciEmulator({ now: () => clock, ...options })
-  running.push(emulator)
-  return emulator
-}
-
-beforeEach(() => {
-  clock = START
-})
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()))
-})
-
-interface Reply {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  text: string
-  json: any
-}
+const { clock, start } = emulatorsOnTestClock<BkciEmulatorOptions, BkciEmulator>(startBkciEmulator, START)
 
 const APP_AUTH = JSON.stringify({ bk_app_code: F.app.appCode, bk_app_secret: F.app.appSecret, bk_username: F.username })
 
@@ -57,36 +36,10 @@ function send(e: BkciEmulator, { method = 'GET', path, query = {}, headers = {},
   const all: Record<string, string> = { ...headers }
   if (auth !== null) all['X-Bkapi-Authorization'] = auth
   if (uid !== null) all['X-DEVOPS-UID'] = uid
-  if (body !== undefined) {
-    if (!Object.keys(all).some((k) => k.toLowerCase() === 'content-type')) all['Content-Type'] = 'application/json'
-    all['Content-Length'] = String(Buffer.byteLength(body))
-  }
   const qs = new URLSearchParams()
   for (const [k, v] of Object.entries(query)) for (const one of Array.isArray(v) ? v : [v]) qs.append(k, one)
   const target = (raw ? '' : F.basePath) + path + (qs.size > 0 ? `?${qs.toString()}` : '')
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: e.port, method, path: target, headers: all, agent: false }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('error', reject)
-      res.on('close', () => {
-        if (!res.complete) reject(new Error('response incomplete: connection closed'))
-      })
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        let json: unknown
-        try {
-          json = JSON.parse(text)
-        } catch {
-          json = undefined
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
-      })
-    })
-    req.on('error', reject)
-    if (body !== undefined) req.write(body)
-    req.end()
-  })
+  return rawRequest(e.port, method, target, all, body)
 }
 
 function startBuild(e: BkciEmulator, pipelineId: string, values: Record<string, string> = {}, extra: Partial<Send> = {}): Promise<Reply> {
@@ -332,7 +285,7 @@ describe('build_start', () => {
     const tooOften = await startBuild(e, F.pipelines.succeed, { VERSION: '1.2' })
     expect(tooOften.status).toBe(400)
     expect(tooOften.json.status).toBe(2101020)
-    clock += 1000
+    clock.now += 1000
     expect((await startBuild(e, F.pipelines.succeed, { VERSION: '1.2' })).json.status).toBe(0)
     expect(e.stats.runsCreated).toBe(3)
   })
@@ -368,7 +321,7 @@ describe('lifecycles, one phase per status/detail read', () => {
       ['RUNNING', 'SUCCEED']
     ])
     expect(elements(next)[1].status).toBe('RUNNING')
-    clock += 5000
+    clock.now += 5000
     const seen = await readUntil(e, buildId, 'SUCCEED')
     expect(seen.every((s) => s === 'RUNNING' || s === 'SUCCEED')).toBe(true)
     const done = await status(e, buildId)
@@ -378,12 +331,12 @@ describe('lifecycles, one phase per status/detail read', () => {
     expect(e.getRun(buildId)).toMatchObject({ status: 'SUCCEED', finished: true })
   })
 
-  test('queuePhases: 0 starts RUNNING; timed advance moves builds with the clock', async () => {
+  test('queuePhases: 0 starts RUNNING; timed advance moves builds with the clock.now', async () => {
     const e = await start({ queuePhases: 0, advance: { msPerPhase: 1000 } })
     const buildId = await startOk(e, F.pipelines.succeed)
     expect((await status(e, buildId)).status).toBe('RUNNING')
     expect((await status(e, buildId)).status).toBe('RUNNING')
-    clock += 60_000
+    clock.now += 60_000
     const done = await status(e, buildId)
     expect(done.status).toBe('SUCCEED')
     expect(done.endTime).toBeLessThan(START + 60_000)
@@ -457,7 +410,7 @@ describe('lifecycles, one phase per status/detail read', () => {
     const d = await detail(e, buildId)
     expect(d.model.stages[1].containers.map((c: any) => c.status)).toEqual(['PREPARE_ENV', 'SUCCEED'])
     await readUntil(e, buildId, 'SUCCEED')
-    clock += 29 * DAY
+    clock.now += 29 * DAY
     const late = await retry(e, F.pipelines.fail, buildId)
     expect(late.status).toBe(400)
     expect(late.json.status).toBe(2101258)
@@ -511,7 +464,7 @@ describe('build_stop', () => {
     const buildId = await startOk(e, F.pipelines.succeed)
     await status(e, buildId)
     await status(e, buildId)
-    clock += 3000
+    clock.now += 3000
     const first = await stop(e, F.pipelines.succeed, buildId)
     expect(first.json).toEqual({ status: 0, message: null, data: true })
     const again = await stop(e, F.pipelines.succeed, buildId)
@@ -536,7 +489,7 @@ describe('build_stop', () => {
     const buildId = await startOk(e, F.pipelines.gate)
     await readUntil(e, buildId, 'STAGE_SUCCESS')
     expect((await stop(e, F.pipelines.gate, buildId)).json.data).toBe(true)
-    clock += 61_000
+    clock.now += 61_000
     expect((await stop(e, F.pipelines.gate, buildId)).json.data).toBe(true)
     expect(e.getRun(buildId)).toMatchObject({ status: 'CANCELED', stopCount: 2 })
     expect((await retry(e, F.pipelines.gate, buildId)).json.data.executeCount).toBe(2)
@@ -603,7 +556,7 @@ describe('build_histories', () => {
     const ids: string[] = []
     for (let i = 0; i < 3; i++) {
       ids.push(await startOk(e, F.pipelines.succeed, { BK_CI_BUILD_MSG: `https://github.com/o/r/actions/runs/${100 + i}` }))
-      clock += 1000
+      clock.now += 1000
     }
     await readUntil(e, ids[0]!, 'SUCCEED')
     const all = await send(e, { path: `${V4}/build_histories`, query: { pipelineId: F.pipelines.succeed } })
@@ -635,8 +588,8 @@ describe('faults', () => {
     e.injectFault({ on: 'start', kind: 'gateway-timeout', delayMs: 250 })
     const t0 = Date.now()
     const pending = startBuild(e, F.pipelines.succeed, { BK_CI_BUILD_MSG: 'corr-504' })
-    await new Promise((r) => setTimeout(r, 100))
-    expect(e.stats.runsCreated).toBe(1)
+    // The build exists while the gateway still holds the answer back.
+    await until(() => e.stats.runsCreated === 1, 'the build was created')
     const r = await pending
     expect(Date.now() - t0).toBeGreaterThanOrEqual(240)
     expect(r.status).toBe(504)
@@ -749,7 +702,7 @@ describe('observability and shutdown', () => {
   })
 
   test('close() ends kept-alive connections and a pending gateway timeout', async () => {
-    const e = await startBkciEmulator({ now: () => clock })
+    const e = await startBkciEmulator({ now: () => clock.now })
     const agent = new Agent({ keepAlive: true })
     await new Promise<void>((resolve, reject) => {
       httpRequest(
@@ -771,7 +724,7 @@ describe('observability and shutdown', () => {
     e.injectFault({ on: 'start', kind: 'gateway-timeout' })
     const pending = startBuild(e, F.pipelines.succeed)
     pending.catch(() => undefined)
-    await new Promise((r) => setTimeout(r, 50))
+    await until(() => e.stats.start === 1, 'the start request arrived')
     const t0 = Date.now()
     await e.close()
     expect(Date.now() - t0).toBeLessThan(1000)

@@ -1,6 +1,7 @@
 // The CodeArts emulator, driven the way a client would: plain node:http requests, signed by
 // hand with node:crypto following the reference document (section 2a), not with our client.
 import { createHash, createHmac } from 'node:crypto'
+import { emulatorsOnTestClock, rawRequest, until, type Reply } from './harness.js'
 import { Agent, request as httpRequest } from 'node:http'
 import {
   DEMO_FIXTURE,
@@ -19,29 +20,7 @@ const BASE = `/v5/${F.projectId}/api/pipelines`
 // ---------------------------------------------------------------------------------------------
 // Harness
 
-let clock = START
-const running: CodeArtsEmulator[] = []
-
-async function start(options: CodeArtsEmulatorOptions = {}): Promise<CodeArtsEmulator> {
-  const emulator = await startCodeArtsEmulator({ now: () => clock, ...options })
-  running.push(emulator)
-  return emulator
-}
-
-beforeEach(() => {
-  clock = START
-})
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()))
-})
-
-interface Reply {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  text: string
-  json: any
-}
+const { clock, start } = emulatorsOnTestClock<CodeArtsEmulatorOptions, CodeArtsEmulator>(startCodeArtsEmulator, START)
 
 interface Send {
   method?: string
@@ -55,36 +34,7 @@ interface Send {
 function send(emulator: CodeArtsEmulator, { method = 'GET', path, headers = {}, body, token = F.token }: Send): Promise<Reply> {
   const all: Record<string, string> = { ...headers }
   if (token !== null) all['X-Auth-Token'] = token
-  if (body !== undefined) {
-    all['Content-Type'] ??= 'application/json'
-    all['Content-Length'] = String(Buffer.byteLength(body))
-  }
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port: emulator.port, method, path, headers: all, agent: false },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('error', reject)
-        res.on('close', () => {
-          if (!res.complete) reject(new Error('response incomplete: connection closed'))
-        })
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8')
-          let json: unknown
-          try {
-            json = JSON.parse(text)
-          } catch {
-            json = undefined
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
-        })
-      }
-    )
-    req.on('error', reject)
-    if (body !== undefined) req.write(body)
-    req.end()
-  })
+  return rawRequest(emulator.port, method, path, all, body)
 }
 
 const runPath = (pipeline: string) => `${BASE}/${pipeline}/run`
@@ -170,7 +120,7 @@ function sendSigned(e: CodeArtsEmulator, s: SignedSend): Promise<Reply> {
     'Content-Type': 'application/json',
     Host: `127.0.0.1:${e.port}`,
     'X-Project-Id': F.projectId,
-    'X-Sdk-Date': sdkDate(s.dateMs ?? clock),
+    'X-Sdk-Date': sdkDate(s.dateMs ?? clock.now),
     ...s.extraHeaders
   }
   const authorization = sign({
@@ -349,12 +299,12 @@ describe('AK/SK signature over HTTP', () => {
 
   test('a 20-minute-old X-Sdk-Date is refused with APIGW.0303 giving both times; 14 minutes passes', async () => {
     const e = await start()
-    const old = await sendSigned(e, { method: 'POST', path: runPath(F.pipelines.succeed), body, dateMs: clock - 20 * 60_000 })
+    const old = await sendSigned(e, { method: 'POST', path: runPath(F.pipelines.succeed), body, dateMs: clock.now - 20 * 60_000 })
     expect(old.status).toBe(401)
     expect(old.json.error_code).toBe('APIGW.0303')
     expect(old.json.error_msg).toContain('signature time 20240102T024405Z')
     expect(old.json.error_msg).toContain('server time 20240102T030405Z')
-    const fine = await sendSigned(e, { method: 'POST', path: runPath(F.pipelines.succeed), body, dateMs: clock - 14 * 60_000 })
+    const fine = await sendSigned(e, { method: 'POST', path: runPath(F.pipelines.succeed), body, dateMs: clock.now - 14 * 60_000 })
     expect(fine.status).toBe(200)
   })
 
@@ -453,7 +403,7 @@ describe('lifecycles, one phase per detail read', () => {
     expect(first.stages[0].jobs[0].steps.length).toBeGreaterThan(0)
     expect(first.sources[0].params.build_params.target_branch).toBe('main')
 
-    clock += 1000
+    clock.now += 1000
     const second = await detail(e, F.pipelines.succeed, runId)
     expect(second.status).toBe('RUNNING')
     expect(second.stages[0].status).toBe('RUNNING')
@@ -481,7 +431,7 @@ describe('lifecycles, one phase per detail read', () => {
     const firstEnd = failed.end_time
     expect(firstEnd).toBeGreaterThan(0)
 
-    clock += 60_000
+    clock.now += 60_000
     const retry = await send(e, { method: 'PUT', path: `${BASE}/${F.pipelines.fail}/pipeline-runs/${runId}/retry` })
     expect(retry.status).toBe(200)
     expect(retry.json).toEqual({ success: true })
@@ -588,21 +538,21 @@ describe('lifecycles, one phase per detail read', () => {
   test('detail without pipeline_run_id is the latest run', async () => {
     const e = await start()
     await startRun(e, F.pipelines.succeed)
-    clock += 10
+    clock.now += 10
     const second = await startRun(e, F.pipelines.succeed)
     const latest = await send(e, { path: detailPath(F.pipelines.succeed) })
     expect(latest.json.id).toBe(second)
     expect(latest.json.run_number).toBe(2)
   })
 
-  test('timed advance moves runs with the clock, not with reads', async () => {
+  test('timed advance moves runs with the clock.now, not with reads', async () => {
     const e = await start({ advance: { msPerPhase: 1000 } })
     const runId = await startRun(e, F.pipelines.succeed)
     expect((await detail(e, F.pipelines.succeed, runId)).status).toBe('INIT')
     expect((await detail(e, F.pipelines.succeed, runId)).status).toBe('INIT')
-    clock += 1000
+    clock.now += 1000
     expect((await detail(e, F.pipelines.succeed, runId)).status).toBe('RUNNING')
-    clock += 10_000
+    clock.now += 10_000
     const done = await detail(e, F.pipelines.succeed, runId)
     expect(done.status).toBe('COMPLETED')
     expect(done.end_time).toBe(START + 4000)
@@ -615,7 +565,7 @@ describe('stop', () => {
     const runId = await startRun(e, F.pipelines.succeed)
     await detail(e, F.pipelines.succeed, runId)
     await detail(e, F.pipelines.succeed, runId)
-    clock += 5000
+    clock.now += 5000
     const stopPath = `${BASE}/${F.pipelines.succeed}/pipeline-runs/${runId}/stop`
     const noBody = await send(e, { method: 'POST', path: stopPath })
     expect(noBody.json.error_code).toBe('PARSE_REQUEST_DATA_EXCEPTION')
@@ -655,7 +605,7 @@ describe('list', () => {
     const ids: string[] = []
     for (let i = 0; i < 3; i++) {
       ids.push(await startRun(e, F.pipelines.succeed, { description: `run ${i}` }))
-      clock += 1000
+      clock.now += 1000
     }
     await readUntil(e, F.pipelines.succeed, ids[0]!, 'COMPLETED')
     const listPath = `${BASE}/${F.pipelines.succeed}/pipeline-runs/list`
@@ -824,7 +774,7 @@ describe('observability and shutdown', () => {
   })
 
   test('close() ends kept-alive connections and pending slow answers', async () => {
-    const e = await startCodeArtsEmulator({ now: () => clock })
+    const e = await startCodeArtsEmulator({ now: () => clock.now })
     // A kept-alive socket left idle after a complete answer.
     const agent = new Agent({ keepAlive: true })
     await new Promise<void>((resolve, reject) => {
@@ -834,9 +784,10 @@ describe('observability and shutdown', () => {
       }).on('error', reject).end()
     })
     e.injectFault({ on: 'detail', kind: 'slow', delayMs: 60_000 })
+    const before = e.stats.detail
     const pending = send(e, { path: detailPath(F.pipelines.succeed) })
     pending.catch(() => undefined)
-    await new Promise((r) => setTimeout(r, 50))
+    await until(() => e.stats.detail > before, 'the slow request arrived')
     const t0 = Date.now()
     await e.close()
     expect(Date.now() - t0).toBeLessThan(1000)

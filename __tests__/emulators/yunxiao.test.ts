@@ -1,6 +1,7 @@
 // The Yunxiao emulator, driven the way a client would: plain node:http requests. POP requests are
 // signed by hand with node:crypto following the reference document (§4.2), not with our client.
 import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { emulatorsOnTestClock, rawRequest, until, type Reply } from './harness.js'
 import { Agent, request as httpRequest } from 'node:http'
 import {
   DEMO_FIXTURE,
@@ -19,29 +20,7 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 // ---------------------------------------------------------------------------------------------
 // Harness
 
-let clock = START
-const running: YunxiaoEmulator[] = []
-
-async function start(options: YunxiaoEmulatorOptions = {}): Promise<YunxiaoEmulator> {
-  const emulator = await startYunxiaoEmulator({ now: () => clock, ...options })
-  running.push(emulator)
-  return emulator
-}
-
-beforeEach(() => {
-  clock = START
-})
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()))
-})
-
-interface Reply {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  text: string
-  json: any
-}
+const { clock, start } = emulatorsOnTestClock<YunxiaoEmulatorOptions, YunxiaoEmulator>(startYunxiaoEmulator, START)
 
 interface Send {
   method?: string
@@ -56,33 +35,7 @@ interface Send {
 function send(emulator: YunxiaoEmulator, { method = 'GET', path, headers = {}, body, token = F.token }: Send): Promise<Reply> {
   const all: Record<string, string> = { ...headers }
   if (token !== null) all['x-yunxiao-token'] = token
-  if (body !== undefined) {
-    if (!Object.keys(all).some((k) => k.toLowerCase() === 'content-type')) all['Content-Type'] = 'application/json'
-    all['Content-Length'] = String(Buffer.byteLength(body))
-  }
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: emulator.port, method, path, headers: all, agent: false }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('error', reject)
-      res.on('close', () => {
-        if (!res.complete) reject(new Error('response incomplete: connection closed'))
-      })
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        let json: unknown
-        try {
-          json = JSON.parse(text)
-        } catch {
-          json = undefined
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
-      })
-    })
-    req.on('error', reject)
-    if (body !== undefined) req.write(body)
-    req.end()
-  })
+  return rawRequest(emulator.port, method, path, all, body)
 }
 
 // --- OpenAPI helpers
@@ -177,7 +130,7 @@ function sendPop(e: YunxiaoEmulator, s: PopSend): Promise<Reply> {
     host: `127.0.0.1:${e.port}`,
     'x-acs-action': s.action,
     'x-acs-version': s.version ?? '2021-06-25',
-    'x-acs-date': acsDate(s.dateMs ?? clock),
+    'x-acs-date': acsDate(s.dateMs ?? clock.now),
     'x-acs-signature-nonce': s.nonce ?? randomBytes(16).toString('hex'),
     'x-acs-content-sha256': hex256(body),
     accept: 'application/json',
@@ -451,11 +404,11 @@ describe('POP signature over HTTP', () => {
     const unknownAk = await popStart(e, F.pipelines.succeed, params, { ak: 'LTAIUnknownKey0000000000' })
     expect(unknownAk.status).toBe(404)
     expect(unknownAk.json.Code).toBe('InvalidAccessKeyId.NotFound')
-    const old = await popStart(e, F.pipelines.succeed, params, { dateMs: clock - 20 * 60_000 })
+    const old = await popStart(e, F.pipelines.succeed, params, { dateMs: clock.now - 20 * 60_000 })
     expect(old.status).toBe(400)
     expect(old.json.Code).toBe('InvalidTimeStamp.Expired')
     expect(e.stats.runsCreated).toBe(0)
-    const fine = await popStart(e, F.pipelines.succeed, params, { dateMs: clock - 14 * 60_000 })
+    const fine = await popStart(e, F.pipelines.succeed, params, { dateMs: clock.now - 14 * 60_000 })
     expect(fine.json.success).toBe(true)
   })
 
@@ -623,7 +576,7 @@ describe('lifecycles, one phase per detail read', () => {
     ])
     expect(jobs(first).every((j: any) => j.status === 'WAITING' && j.startTime === null && typeof j.id === 'number')).toBe(true)
 
-    clock += 1000
+    clock.now += 1000
     const second = await detail(e, F.pipelines.succeed, runId)
     expect(second.status).toBe('RUNNING')
     // The first read showed the run as created, then moved it (at START): the stage started then.
@@ -751,21 +704,21 @@ describe('lifecycles, one phase per detail read', () => {
     const none = await send(e, { path: `${runsPath(F.pipelines.succeed)}/latestPipelineRun` })
     expect(none.status).toBe(400)
     await create(e, F.pipelines.succeed)
-    clock += 10
+    clock.now += 10
     await create(e, F.pipelines.succeed)
     const latest = await send(e, { path: `${runsPath(F.pipelines.succeed)}/latestPipelineRun` })
     expect(latest.json.pipelineRunId).toBe(2)
     expect(e.stats.detail).toBe(2)
   })
 
-  test('timed advance moves runs with the clock, not with reads', async () => {
+  test('timed advance moves runs with the clock.now, not with reads', async () => {
     const e = await start({ advance: { msPerPhase: 1000 } })
     const runId = await create(e, F.pipelines.succeed)
     expect((await detail(e, F.pipelines.succeed, runId)).status).toBe('WAITING')
     expect((await detail(e, F.pipelines.succeed, runId)).status).toBe('WAITING')
-    clock += 1000
+    clock.now += 1000
     expect((await detail(e, F.pipelines.succeed, runId)).status).toBe('RUNNING')
-    clock += 10_000
+    clock.now += 10_000
     const done = await detail(e, F.pipelines.succeed, runId)
     expect(done.status).toBe('SUCCESS')
     expect(e.getRun(runId)?.endTime).toBe(START + 4000)
@@ -778,7 +731,7 @@ describe('stop', () => {
     const runId = await create(e, F.pipelines.succeed)
     await detail(e, F.pipelines.succeed, runId)
     await detail(e, F.pipelines.succeed, runId)
-    clock += 5000
+    clock.now += 5000
     const stop = await send(e, { method: 'PUT', path: runPath(F.pipelines.succeed, runId) })
     expect(stop.status).toBe(200)
     expect(stop.json).toBe(true)
@@ -822,7 +775,7 @@ describe('list', () => {
     const e = await start()
     for (let i = 0; i < 3; i++) {
       await create(e, F.pipelines.succeed, { comment: `run ${i}` })
-      clock += 1000
+      clock.now += 1000
     }
     await readUntil(e, F.pipelines.succeed, 1, 'SUCCESS')
     const all = await send(e, { path: runsPath(F.pipelines.succeed) })
@@ -849,7 +802,7 @@ describe('list', () => {
     const e = await start()
     for (let i = 0; i < 3; i++) {
       await create(e, F.pipelines.succeed)
-      clock += 1000
+      clock.now += 1000
     }
     const first = await sendPop(e, { method: 'GET', path: popRunsPath(F.pipelines.succeed), action: 'ListPipelineRuns', query: [['maxResults', '2']] })
     expect(first.json.pipelineRuns.map((r: any) => r.pipelineRunId)).toEqual([3, 2])
@@ -994,8 +947,8 @@ describe('faults', () => {
     const e = await start()
     e.injectFault({ on: 'run', kind: 'status', status: 504, process: true, delayMs: 200 })
     const pending = send(e, { method: 'POST', path: runsPath(F.pipelines.succeed), body: '{}' })
-    await new Promise((r) => setTimeout(r, 100))
-    expect(e.stats.runsCreated).toBe(1)
+    // The run exists while the late error is still on its way.
+    await until(() => e.stats.runsCreated === 1, 'the run was created')
     const r = await pending
     expect(r.status).toBe(504)
     expect(r.json.errorCode).toBe('GatewayTimeout')
@@ -1019,7 +972,7 @@ describe('observability and shutdown', () => {
   })
 
   test('close() ends kept-alive connections and pending slow answers', async () => {
-    const e = await startYunxiaoEmulator({ now: () => clock })
+    const e = await startYunxiaoEmulator({ now: () => clock.now })
     const agent = new Agent({ keepAlive: true })
     await new Promise<void>((resolve, reject) => {
       httpRequest({ host: '127.0.0.1', port: e.port, path: runsPath(F.pipelines.succeed), headers: { 'x-yunxiao-token': F.token }, agent }, (res) => {
@@ -1030,9 +983,10 @@ describe('observability and shutdown', () => {
         .end()
     })
     e.injectFault({ on: 'list', kind: 'slow', delayMs: 60_000 })
+    const before = e.stats.list
     const pending = send(e, { path: runsPath(F.pipelines.succeed) })
     pending.catch(() => undefined)
-    await new Promise((r) => setTimeout(r, 50))
+    await until(() => e.stats.list > before, 'the slow request arrived')
     const t0 = Date.now()
     await e.close()
     expect(Date.now() - t0).toBeLessThan(1000)

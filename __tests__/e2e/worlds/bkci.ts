@@ -1,4 +1,5 @@
 import { DEMO_FIXTURE, startBkciEmulator, type BkciEmulator, type BkciEmulatorOptions } from '../../../emulators/bkci/index.js'
+import { emulatorSlot, requestLines } from './emulator-slot.js'
 import type { Scenario, World, WorldFault } from './types.js'
 
 const F = DEMO_FIXTURE
@@ -6,19 +7,12 @@ const TARGETS = { start: 'start', status: 'detail', retry: 'retry', stop: 'stop'
 
 /** bk-ci behind the BlueKing API gateway, through its v4 or v3 paths, with app credentials. */
 export function bkciWorld(api: 'v4' | 'v3', options: BkciEmulatorOptions = {}): World {
-  let emulator: BkciEmulator | undefined
-  const live = (): BkciEmulator => {
-    if (emulator === undefined) throw new Error('the bk-ci emulator is not started')
-    return emulator
-  }
+  const emulator = emulatorSlot('bk-ci', () => startBkciEmulator({ advance: 'per-read', ...options }))
+  const live = emulator.live
   return {
     name: `bkci (${api})`,
-    async start() {
-      emulator = await startBkciEmulator({ advance: 'per-read', ...options })
-    },
-    async stop() {
-      await emulator?.close()
-    },
+    start: emulator.start,
+    stop: emulator.stop,
     inputs(scenario: Scenario, extra = {}) {
       return {
         provider: 'bkci',
@@ -33,7 +27,7 @@ export function bkciWorld(api: 'v4' | 'v3', options: BkciEmulatorOptions = {}): 
       }
     },
     runsCreated: () => live().stats.runsCreated,
-    requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
+    requestLines: () => requestLines(live().stats.requests),
     rawStatus: runId => live().getRun(runId)?.status,
     canceledStatus: 'CANCELED',
     stoppingStatuses: ['RUNNING', 'QUEUE'],

@@ -1,4 +1,5 @@
 import { DEMO_FIXTURE, startCodeArtsEmulator, type CodeArtsEmulator, type CodeArtsEmulatorOptions, type Fault } from '../../../emulators/codearts/index.js'
+import { emulatorSlot, requestLines } from './emulator-slot.js'
 import type { Scenario, World, WorldFault } from './types.js'
 
 const F = DEMO_FIXTURE
@@ -6,19 +7,12 @@ const TARGETS = { start: 'run', status: 'detail', retry: 'retry', stop: 'stop' }
 
 /** GitCode pipelines through the CodeArts v6 API, signed with an AK/SK (X-Domain-Id). */
 export function codeArtsPacWorld(options: CodeArtsEmulatorOptions = {}): World {
-  let emulator: CodeArtsEmulator | undefined
-  const live = (): CodeArtsEmulator => {
-    if (emulator === undefined) throw new Error('the CodeArts emulator is not started')
-    return emulator
-  }
+  const emulator = emulatorSlot('CodeArts', () => startCodeArtsEmulator({ advance: 'per-read', ...options }))
+  const live = emulator.live
   return {
     name: 'codearts-pac',
-    async start() {
-      emulator = await startCodeArtsEmulator({ advance: 'per-read', ...options })
-    },
-    async stop() {
-      await emulator?.close()
-    },
+    start: emulator.start,
+    stop: emulator.stop,
     inputs(scenario: Scenario, extra = {}) {
       // A run starts from the repository and its file; every other operation names the pipeline.
       const target: Record<string, string> =
@@ -37,7 +31,7 @@ export function codeArtsPacWorld(options: CodeArtsEmulatorOptions = {}): World {
       }
     },
     runsCreated: () => live().stats.runsCreated,
-    requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
+    requestLines: () => requestLines(live().stats.requests),
     rawStatus: runId => live().getRun(runId)?.status,
     canceledStatus: 'CANCELED',
     stoppingStatuses: [],

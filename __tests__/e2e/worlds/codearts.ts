@@ -1,4 +1,5 @@
 import { DEMO_FIXTURE, startCodeArtsEmulator, type CodeArtsEmulator, type CodeArtsEmulatorOptions, type Fault } from '../../../emulators/codearts/index.js'
+import { emulatorSlot, requestLines } from './emulator-slot.js'
 import type { Scenario, World, WorldFault } from './types.js'
 
 const F = DEMO_FIXTURE
@@ -6,19 +7,12 @@ const TARGETS = { start: 'run', status: 'detail', retry: 'retry', stop: 'stop' }
 
 /** CodeArts v5, signed with a permanent AK/SK. */
 export function codeArtsWorld(options: CodeArtsEmulatorOptions = {}): World {
-  let emulator: CodeArtsEmulator | undefined
-  const live = (): CodeArtsEmulator => {
-    if (emulator === undefined) throw new Error('the CodeArts emulator is not started')
-    return emulator
-  }
+  const emulator = emulatorSlot('CodeArts', () => startCodeArtsEmulator({ advance: 'per-read', ...options }))
+  const live = emulator.live
   return {
     name: 'codearts',
-    async start() {
-      emulator = await startCodeArtsEmulator({ advance: 'per-read', ...options })
-    },
-    async stop() {
-      await emulator?.close()
-    },
+    start: emulator.start,
+    stop: emulator.stop,
     inputs(scenario: Scenario, extra = {}) {
       return {
         provider: 'codearts',
@@ -31,7 +25,7 @@ export function codeArtsWorld(options: CodeArtsEmulatorOptions = {}): World {
       }
     },
     runsCreated: () => live().stats.runsCreated,
-    requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
+    requestLines: () => requestLines(live().stats.requests),
     rawStatus: runId => live().getRun(runId)?.status,
     canceledStatus: 'CANCELED',
     stoppingStatuses: [],

@@ -1,4 +1,5 @@
 import { DEMO_FIXTURE, startYunxiaoEmulator, type YunxiaoEmulator, type YunxiaoEmulatorOptions, type YunxiaoFault } from '../../../emulators/yunxiao/index.js'
+import { emulatorSlot, requestLines } from './emulator-slot.js'
 import type { Scenario, World, WorldFault } from './types.js'
 
 const F = DEMO_FIXTURE
@@ -6,23 +7,16 @@ const TARGETS = { start: 'run', status: 'detail', retry: 'retry', stop: 'stop' }
 
 /** Yunxiao Flow through one of its two APIs: the OpenAPI with a token, or the POP API with an AK/SK. */
 export function yunxiaoWorld(api: 'openapi' | 'devops-2021-06-25', options: YunxiaoEmulatorOptions = {}): World {
-  let emulator: YunxiaoEmulator | undefined
-  const live = (): YunxiaoEmulator => {
-    if (emulator === undefined) throw new Error('the Yunxiao emulator is not started')
-    return emulator
-  }
+  const emulator = emulatorSlot('Yunxiao', () => startYunxiaoEmulator({ advance: 'per-read', ...options }))
+  const live = emulator.live
   const credentials: Record<string, string> =
     api === 'openapi'
       ? { token: F.token }
       : { access_key_id: F.accessKey.accessKeyId, access_key_secret: F.accessKey.accessKeySecret }
   return {
     name: `yunxiao (${api})`,
-    async start() {
-      emulator = await startYunxiaoEmulator({ advance: 'per-read', ...options })
-    },
-    async stop() {
-      await emulator?.close()
-    },
+    start: emulator.start,
+    stop: emulator.stop,
     inputs(scenario: Scenario, extra = {}) {
       return {
         provider: 'yunxiao',
@@ -34,7 +28,7 @@ export function yunxiaoWorld(api: 'openapi' | 'devops-2021-06-25', options: Yunx
       }
     },
     runsCreated: () => live().stats.runsCreated,
-    requestLines: () => live().stats.requests.map(request => `${request.method} ${request.path}?${request.query}`),
+    requestLines: () => requestLines(live().stats.requests),
     rawStatus: (runId, scenario) => live().getRun(runId, F.pipelines[scenario])?.status,
     canceledStatus: 'CANCELED',
     stoppingStatuses: [],
