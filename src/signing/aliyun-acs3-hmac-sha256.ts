@@ -7,6 +7,7 @@
  */
 import {
   EMPTY_SHA256,
+  assembleCanonicalRequest,
   canonicalHeaders as sharedCanonicalHeaders,
   canonicalQuery,
   encodePathSegments,
@@ -90,18 +91,16 @@ export function payloadHash(body: string, headers: Readonly<Record<string, strin
   return payloadHashWith(CONTENT_SHA256_HEADER, body, headers)
 }
 
-/** `METHOD\nURI\nQUERY\nHEADERS\nSIGNEDHEADERS\nPAYLOADHASH` (the header lines end in `\n`, so a blank line follows them). */
+/** The canonical request over the V3-signed headers (see isSignedHeader). */
 export function canonicalRequest(request: AliyunSignableRequest): string {
   const url = new URL(request.url)
-  const { canonicalHeaders: headerLines, signedHeaders } = canonicalHeaders(request.headers)
-  return [
-    request.method.toUpperCase(),
+  return assembleCanonicalRequest(
+    request.method,
     canonicalUri(url.pathname),
     canonicalQueryString(url.searchParams),
-    headerLines,
-    signedHeaders,
+    canonicalHeaders(request.headers),
     payloadHash(request.body, request.headers)
-  ].join('\n')
+  )
 }
 
 export function stringToSign(canonicalRequestText: string): string {

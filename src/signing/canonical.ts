@@ -91,3 +91,11 @@ export function payloadHashWith(declaredHeader: string, body: string, headers: R
   if (declared !== undefined) return declared.trim()
   return body === '' ? EMPTY_SHA256 : sha256Hex(body)
 }
+
+/**
+ * `METHOD\nURI\nQUERY\nHEADERS\nSIGNEDHEADERS\nPAYLOADHASH`; the header lines end in `\n`, so a
+ * blank line follows them. The method is upper-cased: that is how node's HTTP client sends it.
+ */
+export function assembleCanonicalRequest(method: string, uri: string, query: string, headers: CanonicalHeaders, payloadHash: string): string {
+  return [method.toUpperCase(), uri, query, headers.canonicalHeaders, headers.signedHeaders, payloadHash].join('\n')
+}

@@ -7,6 +7,7 @@
  */
 import {
   EMPTY_SHA256,
+  assembleCanonicalRequest,
   canonicalHeaders as sharedCanonicalHeaders,
   canonicalQuery,
   encodePathSegments,
@@ -80,19 +81,16 @@ export function payloadHash(body: string, headers: Readonly<Record<string, strin
   return payloadHashWith(CONTENT_SHA256_HEADER, body, headers)
 }
 
-/** `METHOD\nURI\nQUERY\nHEADERS\nSIGNEDHEADERS\nPAYLOADHASH`, signing every header in `request.headers`. */
+/** The canonical request, signing every header in `request.headers`. */
 export function canonicalRequest(request: SignableRequest): string {
   const url = new URL(request.url)
-  const { canonicalHeaders: headerLines, signedHeaders } = canonicalHeaders(request.headers)
-  return [
-    // Node's HTTP client sends the method upper-cased, so that is what the gateway signs.
-    request.method.toUpperCase(),
+  return assembleCanonicalRequest(
+    request.method,
     canonicalUri(url.pathname),
     canonicalQuery(url.searchParams),
-    headerLines,
-    signedHeaders,
+    canonicalHeaders(request.headers),
     payloadHash(request.body, request.headers)
-  ].join('\n')
+  )
 }
 
 export function stringToSign(sdkDate: string, canonicalRequestText: string): string {

@@ -6,7 +6,7 @@ import { partStatus, runStatus } from '../codearts/status.js'
 import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
 import { field, listField, textField, timeField } from './fields.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
-import { stopUnlessEnded } from '../stop.js'
+import { stopCodeArtsRun } from '../codearts/stop-run.js'
 
 /**
  * GitCode pipelines ("PAC") through the CodeArts v6 API (reference/huawei-codearts.md §3). Same
@@ -116,15 +116,7 @@ export class CodeArtsPacProvider implements Provider {
   }
 
   cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
-    return stopUnlessEnded(
-      'CodeArts',
-      run,
-      async () => {
-        const answer = await this.client.send({ method: 'POST', path: `${this.runPath(run)}/stop`, body: {}, intent: 'write', action: `stop run ${run.runId}`, options })
-        return record(answer).success !== false
-      },
-      () => this.getState(run, options)
-    )
+    return stopCodeArtsRun(this.client, `${this.runPath(run)}/stop`, run, options, () => this.getState(run, options))
   }
 
   async getState(run: RunRef, options?: CallOptions): Promise<RunState> {

@@ -5,7 +5,7 @@ import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunR
 import { arrayOf, numberOf, record, stringOf } from '../json.js'
 import { partStatus, runStatus } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
-import { stopUnlessEnded } from '../stop.js'
+import { stopCodeArtsRun } from './stop-run.js'
 
 /**
  * Huawei Cloud CodeArts Pipeline, v5 API (reference/huawei-codearts.md §1).
@@ -102,16 +102,7 @@ export class CodeArtsProvider implements Provider {
   }
 
   cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
-    return stopUnlessEnded(
-      'CodeArts',
-      run,
-      async () => {
-        // The gateway rejects a POST without a JSON body, so the documented "no body" is sent as {}.
-        const answer = await this.client.send({ method: 'POST', path: `${this.runPath(run)}/stop`, body: {}, intent: 'write', action: `stop run ${run.runId}`, options })
-        return record(answer).success !== false
-      },
-      () => this.getState(run, options)
-    )
+    return stopCodeArtsRun(this.client, `${this.runPath(run)}/stop`, run, options, () => this.getState(run, options))
   }
 
   async getState(run: RunRef, options?: CallOptions): Promise<RunState> {
