@@ -61,10 +61,25 @@ describe('outputs and state through the runner files', () => {
     commands.setOutput('summary', 'line 1\nline 2 with % and ::')
     const text = readFileSync(process.env.GITHUB_OUTPUT, 'utf8')
     expect(parseFileCommands(text)).toEqual({ run_id: 'r-1', summary: 'line 1\nline 2 with % and ::' })
-    const delimiters = [...text.matchAll(/<<(ghadelimiter_[0-9a-f-]{36})/g)].map(match => match[1])
+    const delimiters = [...text.matchAll(/<<(ghadelimiter_[0-9a-f]{32})\n/g)].map(match => match[1])
     expect(delimiters).toHaveLength(2)
     expect(new Set(delimiters).size).toBe(2)
     expect(stdout).toBe('')
+  })
+
+  test('a value that holds its delimiter is refused, and nothing is written', () => {
+    process.env.GITHUB_OUTPUT = file('output')
+    // With Math.random fixed, the delimiter is known: a value holding it as a line could end the
+    // heredoc early and set other outputs. What stops that is the check, not the delimiter's secrecy.
+    const random = Math.random
+    Math.random = () => 0.5
+    try {
+      const forged = `x\nghadelimiter_${'80000000'.repeat(4)}\nstatus<<EOF\nsucceeded\nEOF`
+      expect(() => commands.setOutput('run_id', forged)).toThrow('The value of run_id contains the file-command delimiter')
+    } finally {
+      Math.random = random
+    }
+    expect(readFileSync(process.env.GITHUB_OUTPUT, 'utf8')).toBe('')
   })
 
   test('saveState writes GITHUB_STATE the same way', () => {

@@ -1,10 +1,9 @@
 import * as http from 'node:http'
-import type * as https from 'node:https'
-import { createRequire } from 'node:module'
 import { isIP } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type * as tls from 'node:tls'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import { httpsModule, tlsModule } from './builtins.js'
 
 /**
  * How the transport reaches a host: node's http or https, directly or through the proxy that
@@ -25,11 +24,6 @@ export interface Connections {
 }
 
 export type RequestModule = Pick<typeof http, 'request'>
-
-// Loads built-in modules when first asked for (ncc keeps this require lazy in the bundle).
-const lazyRequire = createRequire(import.meta.url)
-const httpsModule = (): typeof https => lazyRequire('node:https') as typeof https
-const tlsModule = (): typeof tls => lazyRequire('node:tls') as typeof tls
 
 // A proxy that accepts the connection but never answers the CONNECT must not hold the process.
 const CONNECT_TIMEOUT_MS = 30_000

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { appendFileSync, constants, existsSync, promises as files } from 'node:fs'
 
 /**
@@ -99,7 +98,7 @@ function escapeProperty(text: string): string {
 
 /**
  * An output or a state value: into the runner's file as a heredoc (`name<<delimiter`, the value,
- * the delimiter) with a delimiter nobody can guess, or — on a runner too old to give the file — as
+ * the delimiter) with a fresh random delimiter, or — on a runner too old to give the file — as
  * the old stdout command.
  */
 function keyValue(fileVariable: 'GITHUB_OUTPUT' | 'GITHUB_STATE', oldCommand: string, name: string, value: string): void {
@@ -110,8 +109,19 @@ function keyValue(fileVariable: 'GITHUB_OUTPUT' | 'GITHUB_STATE', oldCommand: st
     return
   }
   if (!existsSync(path)) throw new Error(`${fileVariable} names a file that does not exist: ${path}`)
-  const delimiter = `ghadelimiter_${randomUUID()}`
+  const delimiter = `ghadelimiter_${randomHex(32)}`
   // A value that contained the delimiter could end the heredoc early and set other names.
   if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`The value of ${name} contains the file-command delimiter`)
   appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' })
+}
+
+/**
+ * Random hex digits for a heredoc delimiter. What keeps a value from ending its heredoc early is the
+ * check that it does not contain the delimiter, not the delimiter's secrecy; so Math.random (seeded
+ * by V8 from the OS) will do, and the first request does not wait for node:crypto to load.
+ */
+function randomHex(digits: number): string {
+  let hex = ''
+  while (hex.length < digits) hex += Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0')
+  return hex.slice(0, digits)
 }

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto'
+import { cryptoModule } from '../core/builtins.js'
 import { encodeRfc3986 } from './uri-encode.js'
 
 /**
@@ -10,11 +10,11 @@ import { encodeRfc3986 } from './uri-encode.js'
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
 export function sha256Hex(data: string): string {
-  return createHash('sha256').update(data, 'utf8').digest('hex')
+  return cryptoModule().createHash('sha256').update(data, 'utf8').digest('hex')
 }
 
 export function hmacSha256Hex(key: string, data: string): string {
-  return createHmac('sha256', Buffer.from(key, 'utf8')).update(data, 'utf8').digest('hex')
+  return cryptoModule().createHmac('sha256', Buffer.from(key, 'utf8')).update(data, 'utf8').digest('hex')
 }
 
 function decodeSegment(segment: string): string {
