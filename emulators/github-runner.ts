@@ -19,6 +19,8 @@ export interface StepOptions {
   /** Node binary; default this process's (RELAY_E2E_NODE overrides, e.g. a Node 24 binary). */
   node?: string
   env?: Record<string, string>
+  /** Options for node itself, before the bundle (e.g. `--require` a probe). */
+  nodeArgs?: string[]
   /** Called with each piece of stdout as it comes, and the child, e.g. to send a signal. */
   onOutput?: (text: string, child: ChildProcess) => void
   /** Kill the step after this long, as the runner's job timeout would (a test must never hang). */
@@ -59,7 +61,7 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
 
   const node = options.node ?? process.env.RELAY_E2E_NODE ?? process.execPath
   const started = Date.now()
-  const child = spawn(node, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(node, [...(options.nodeArgs ?? []), BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
