@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { EOL, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as commands from '../../src/host/workflow-commands.js'
+import { deferredStdout } from '../../src/host/deferred-stdout.js'
 import { parseFileCommands } from '../../emulators/github-runner.js'
 
 /**
@@ -10,16 +11,16 @@ import { parseFileCommands } from '../../emulators/github-runner.js'
  */
 
 let dir: string
-let stdout: string
+let captured: string
 const realWrite = process.stdout.write.bind(process.stdout)
 const savedEnv = { ...process.env }
 const savedExitCode = process.exitCode
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'relay-workflow-commands-'))
-  stdout = ''
+  captured = ''
   process.stdout.write = ((text: string | Uint8Array) => {
-    stdout += String(text)
+    captured += String(text)
     return true
   }) as typeof process.stdout.write
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) delete process.env[name]
@@ -31,6 +32,12 @@ afterEach(() => {
   process.exitCode = savedExitCode
   rmSync(dir, { recursive: true, force: true })
 })
+
+/** What reached stdout: the log is written a tick late (deferred-stdout.ts), so flush it first. */
+function printed(): string {
+  deferredStdout.flush()
+  return captured
+}
 
 function file(name: string): string {
   const path = join(dir, name)
@@ -64,7 +71,7 @@ describe('outputs and state through the runner files', () => {
     const delimiters = [...text.matchAll(/<<(ghadelimiter_[0-9a-f]{32})\n/g)].map(match => match[1])
     expect(delimiters).toHaveLength(2)
     expect(new Set(delimiters).size).toBe(2)
-    expect(stdout).toBe('')
+    expect(printed()).toBe('')
   })
 
   test('a value that holds its delimiter is refused, and nothing is written', () => {
@@ -91,7 +98,7 @@ describe('outputs and state through the runner files', () => {
   test('a runner without the files gets the old commands on stdout', () => {
     commands.setOutput('status', 'succeeded')
     commands.saveState('run_id', 'r-3')
-    expect(stdout).toBe(`${EOL}::set-output name=status::succeeded${EOL}::save-state name=run_id::r-3${EOL}`)
+    expect(printed()).toBe(`${EOL}::set-output name=status::succeeded${EOL}::save-state name=run_id::r-3${EOL}`)
   })
 
   test('a file variable naming a missing file is an error, not a silent loss', () => {
@@ -103,7 +110,7 @@ describe('outputs and state through the runner files', () => {
 describe('log commands', () => {
   test('messages escape %, CR and LF; property values also : and ,', () => {
     commands.error('50% done\r\nnext', { title: 'Stage: build, job 1' })
-    expect(stdout).toBe(`::error title=Stage%3A build%2C job 1::50%25 done%0D%0Anext${EOL}`)
+    expect(printed()).toBe(`::error title=Stage%3A build%2C job 1::50%25 done%0D%0Anext${EOL}`)
   })
 
   test('debug, warning, add-mask, groups; info is a plain line', () => {
@@ -113,18 +120,18 @@ describe('log commands', () => {
     commands.startGroup('settings')
     commands.info('plain: text, 100%')
     commands.endGroup()
-    expect(stdout.split(EOL)).toEqual(['::debug::d', '::warning::w', '::add-mask::s3cret', '::group::settings', 'plain: text, 100%', '::endgroup::', ''])
+    expect(printed().split(EOL)).toEqual(['::debug::d', '::warning::w', '::add-mask::s3cret', '::group::settings', 'plain: text, 100%', '::endgroup::', ''])
   })
 
   test('an empty title is left out', () => {
     commands.error('boom', { title: '' })
-    expect(stdout).toBe(`::error::boom${EOL}`)
+    expect(printed()).toBe(`::error::boom${EOL}`)
   })
 
   test('setFailed: exit code 1 and an error line', () => {
     commands.setFailed('it failed')
     expect(process.exitCode).toBe(1)
-    expect(stdout).toBe(`::error::it failed${EOL}`)
+    expect(printed()).toBe(`::error::it failed${EOL}`)
   })
 })
 

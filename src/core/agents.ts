@@ -1,9 +1,8 @@
-import * as http from 'node:http'
-import { isIP } from 'node:net'
+import type * as http from 'node:http'
 import type { Duplex } from 'node:stream'
 import type * as tls from 'node:tls'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { httpsModule, tlsModule } from './builtins.js'
+import { httpModule, httpsModule, netModule, tlsModule } from './builtins.js'
 
 /**
  * How the transport reaches a host: node's http or https, directly or through the proxy that
@@ -31,7 +30,7 @@ const CONNECT_TIMEOUT_MS = 30_000
 export function createConnections(): Connections {
   const agents = new Map<string, http.Agent>()
   return {
-    moduleFor: url => (url.protocol === 'https:' ? (httpsModule() as RequestModule) : http),
+    moduleFor: url => (url.protocol === 'https:' ? (httpsModule() as RequestModule) : httpModule()),
     agentFor(url) {
       const proxy = getProxyUrl(url)
       const key = `${url.protocol}|${proxy?.href ?? 'direct'}`
@@ -46,7 +45,7 @@ export function createConnections(): Connections {
 }
 
 function directAgent(url: URL): http.Agent {
-  return url.protocol === 'https:' ? new (httpsModule().Agent)({ keepAlive: false }) : new http.Agent({ keepAlive: false })
+  return url.protocol === 'https:' ? new (httpsModule().Agent)({ keepAlive: false }) : new (httpModule().Agent)({ keepAlive: false })
 }
 
 /**
@@ -55,20 +54,20 @@ function directAgent(url: URL): http.Agent {
  * reached over TLS itself. Proxy credentials in its URL become Basic Proxy-Authorization.
  */
 function tunnelAgent(proxy: URL, secureTarget: boolean): http.Agent {
-  const agent = secureTarget ? new (httpsModule().Agent)({ keepAlive: false }) : new http.Agent({ keepAlive: false })
+  const agent = secureTarget ? new (httpsModule().Agent)({ keepAlive: false }) : new (httpModule().Agent)({ keepAlive: false })
   agent.createConnection = (options: http.ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void): undefined => {
     const done = callback ?? (() => undefined)
     // node's agent reads only the error when there is one.
     const fail = (error: Error): void => (done as (error: Error) => void)(error)
     const host = options.hostname ?? options.host ?? 'localhost'
     const port = Number(options.port ?? (secureTarget ? 443 : 80))
-    const authority = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`
+    const authority = `${netModule().isIP(host) === 6 ? `[${host}]` : host}:${port}`
     const headers: Record<string, string> = { Host: authority }
     if (proxy.username !== '' || proxy.password !== '') {
       headers['Proxy-Authorization'] = `Basic ${Buffer.from(`${proxy.username}:${proxy.password}`).toString('base64')}`
     }
     const viaTls = proxy.protocol === 'https:'
-    const connect = (viaTls ? (httpsModule() as RequestModule) : http).request({
+    const connect = (viaTls ? (httpsModule() as RequestModule) : httpModule()).request({
       host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: proxy.port === '' ? (viaTls ? 443 : 80) : Number(proxy.port),
       method: 'CONNECT',
@@ -89,7 +88,7 @@ function tunnelAgent(proxy: URL, secureTarget: boolean): http.Agent {
         return
       }
       const secureOptions = options as tls.ConnectionOptions
-      const servername = secureOptions.servername ?? (isIP(host) === 0 ? host : undefined)
+      const servername = secureOptions.servername ?? (netModule().isIP(host) === 0 ? host : undefined)
       done(null, tlsModule().connect({ ...secureOptions, host, port, socket, servername }))
     })
     connect.once('error', fail)

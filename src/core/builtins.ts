@@ -1,17 +1,33 @@
 import type * as crypto from 'node:crypto'
+import type * as fs from 'node:fs'
+import type * as http from 'node:http'
 import type * as https from 'node:https'
-import { createRequire } from 'node:module'
+import type * as net from 'node:net'
+import type * as path from 'node:path'
 import type * as tls from 'node:tls'
 
 /**
- * Built-in modules that not every run needs, loaded on first use instead of when the bundle
- * starts: a static import of them would be hoisted by ncc to the top of dist/index.js and paid
- * for before the first request (bench/README.md, start-up). https and tls are needed only for an
- * https endpoint or proxy; crypto only for a signed request (AK/SK, ACS3): a run with a token
- * never loads it. Node caches each module, so later calls cost a map lookup.
+ * Node's built-in modules, for all of src: taken from process.getBuiltinModule rather than imported.
+ *
+ * Both choices are about start-up time (bench/README.md). ncc turns each `import … from 'node:x'`
+ * in an ESM bundle into its own `createRequire(import.meta.url)('node:x')` at load time, and those
+ * calls cost about 0.3 ms each before the first request. process.getBuiltinModule is a plain
+ * lookup. And the modules not every run needs are loaded when first asked for: https and tls only
+ * for an https endpoint or proxy, crypto only for a signed request (AK/SK, ACS3); a run with a
+ * token over http loads neither (__tests__/e2e/startup.e2e.test.ts checks which are loaded).
  */
-const lazyRequire = createRequire(import.meta.url)
+function builtin<Module>(id: string): Module {
+  // Node 20.16 and later, and every Node the runners and the GitLab component use.
+  if (typeof process.getBuiltinModule !== 'function') {
+    throw new Error(`pipeline-relay needs Node.js 20.16 or later; this is Node.js ${process.version}`)
+  }
+  return process.getBuiltinModule(id) as Module
+}
 
-export const httpsModule = (): typeof https => lazyRequire('node:https') as typeof https
-export const tlsModule = (): typeof tls => lazyRequire('node:tls') as typeof tls
-export const cryptoModule = (): typeof crypto => lazyRequire('node:crypto') as typeof crypto
+export const fsModule = (): typeof fs => builtin('node:fs')
+export const pathModule = (): typeof path => builtin('node:path')
+export const httpModule = (): typeof http => builtin('node:http')
+export const netModule = (): typeof net => builtin('node:net')
+export const httpsModule = (): typeof https => builtin('node:https')
+export const tlsModule = (): typeof tls => builtin('node:tls')
+export const cryptoModule = (): typeof crypto => builtin('node:crypto')

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { fsModule, pathModule } from '../core/builtins.js'
 import { Redactor } from '../core/redact.js'
 import { exitCodeFor, inputFromEnv, plain } from './cli.js'
+import { deferredStdout } from './deferred-stdout.js'
 import type { Host, OutputName, StateName } from './types.js'
 
 /**
@@ -51,7 +51,7 @@ const ANSI = { reset: '\u001b[0m', red: '\u001b[0;31m', yellow: '\u001b[0;33m', 
 
 export function createGitLabHost(options: GitLabHostOptions = {}): Host {
   const env = options.env ?? process.env
-  const write = options.write ?? ((text: string) => void process.stdout.write(text))
+  const write = options.write ?? ((text: string) => deferredStdout.write(text))
   const setExitCode =
     options.setExitCode ??
     ((code: number) => {
@@ -60,7 +60,7 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
   const now = options.now ?? Date.now
   const isPost = env.PIPELINE_RELAY_STEP === AFTER_SCRIPT_STEP
   const root = env.CI_PROJECT_DIR !== undefined && env.CI_PROJECT_DIR !== '' ? env.CI_PROJECT_DIR : process.cwd()
-  const path = (file: keyof typeof GITLAB_FILES): string => join(root, GITLAB_FILES[file])
+  const path = (file: keyof typeof GITLAB_FILES): string => pathModule().join(root, GITLAB_FILES[file])
   const jobId = env.CI_JOB_ID
   const showDebug = env.CI_DEBUG_TRACE === 'true' || ['true', '1'].includes(env.PIPELINE_RELAY_DEBUG ?? '')
 
@@ -87,7 +87,7 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
     if (env.CI_JOB_STATUS !== 'canceled') return empty
     let parsed: unknown
     try {
-      parsed = JSON.parse(readFileSync(path('state'), 'utf8'))
+      parsed = JSON.parse(fsModule().readFileSync(path('state'), 'utf8'))
     } catch {
       return empty
     }
@@ -167,7 +167,8 @@ function oneLine(text: string): string {
 }
 
 function writeAtomically(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true })
+  const { mkdirSync, renameSync, writeFileSync } = fsModule()
+  mkdirSync(pathModule().dirname(file), { recursive: true })
   const temporary = `${file}.${process.pid}.tmp`
   writeFileSync(temporary, text)
   renameSync(temporary, file)

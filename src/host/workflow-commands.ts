@@ -1,4 +1,5 @@
-import { appendFileSync, constants, existsSync, promises as files } from 'node:fs'
+import { fsModule } from '../core/builtins.js'
+import { deferredStdout } from './deferred-stdout.js'
 
 /**
  * The GitHub Actions runner protocol, as far as pipeline-relay speaks it: inputs and state from
@@ -47,7 +48,7 @@ export function debug(message: string): void {
 }
 
 export function info(message: string): void {
-  process.stdout.write(`${message}${EOL}`)
+  deferredStdout.write(`${message}${EOL}`)
 }
 
 export function warning(message: string): void {
@@ -70,6 +71,7 @@ export function endGroup(): void {
 export async function appendSummary(markdown: string): Promise<void> {
   const path = process.env.GITHUB_STEP_SUMMARY ?? ''
   if (path === '') throw new Error('GITHUB_STEP_SUMMARY is not set: this runner has no job summary')
+  const { constants, promises: files } = fsModule()
   try {
     await files.access(path, constants.R_OK | constants.W_OK)
   } catch {
@@ -85,7 +87,7 @@ export async function appendSummary(markdown: string): Promise<void> {
 function command(name: string, properties: Readonly<Record<string, string | undefined>>, message: string): void {
   const given = Object.entries(properties).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
   const props = given.length === 0 ? '' : ` ${given.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',')}`
-  process.stdout.write(`::${name}${props}::${escapeData(message)}${EOL}`)
+  deferredStdout.write(`::${name}${props}::${escapeData(message)}${EOL}`)
 }
 
 function escapeData(text: string): string {
@@ -104,10 +106,11 @@ function escapeProperty(text: string): string {
 function keyValue(fileVariable: 'GITHUB_OUTPUT' | 'GITHUB_STATE', oldCommand: string, name: string, value: string): void {
   const path = process.env[fileVariable] ?? ''
   if (path === '') {
-    if (oldCommand === 'set-output') process.stdout.write(EOL)
+    if (oldCommand === 'set-output') deferredStdout.write(EOL)
     command(oldCommand, { name }, value)
     return
   }
+  const { appendFileSync, existsSync } = fsModule()
   if (!existsSync(path)) throw new Error(`${fileVariable} names a file that does not exist: ${path}`)
   const delimiter = `ghadelimiter_${randomHex(32)}`
   // A value that contained the delimiter could end the heredoc early and set other names.
