@@ -6,6 +6,7 @@
  *   npm run bench -- --only polling        one or more of: startup, polling, long-wait
  *   npm run bench -- --pairs 60            more start-up pairs (default 40)
  *   npm run bench -- --bundle /tmp/old.js  start-up of another build (not written to latest.json)
+ *   npm run bench -- --node /path/to/node  start-up on another node binary, e.g. Node 24 as the runners use
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
@@ -26,7 +27,8 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string', multiple: true },
     pairs: { type: 'string', default: '40' },
-    bundle: { type: 'string' }
+    bundle: { type: 'string' },
+    node: { type: 'string' }
   }
 })
 const only = (values.only ?? []).flatMap(value => value.split(','))
@@ -41,7 +43,8 @@ console.log(`pipeline-relay benchmarks on ${machineLine(machine)}\n`)
 
 interface Latest {
   machine?: ReturnType<typeof describeMachine>
-  startup?: StartupResult & { at: string }
+  /** By node version: start-up depends on it (see startup-floor.mjs). */
+  startup?: Record<string, StartupResult & { at: string }>
   polling?: PollingResult & { at: string }
   longWait?: { at: string; policies: LongWaitResult[] }
 }
@@ -49,10 +52,10 @@ const latest: Latest = existsSync(LATEST) ? (JSON.parse(readFileSync(LATEST, 'ut
 const at = new Date().toISOString()
 
 if (selected('startup')) {
-  const result = await runStartup({ pairs, warmupPairs: 3, bundle })
+  const result = await runStartup({ pairs, warmupPairs: 3, bundle, node: values.node === undefined ? process.execPath : resolve(values.node) })
   console.log(
     table(
-      `Start-up: spawn to first request at the emulator, median of ${result.pairs} paired runs (ms)`,
+      `Start-up on Node ${result.node}: spawn to first request at the emulator, median of ${result.pairs} paired runs (ms)`,
       ['process', 'median', 'p10', 'p90'],
       [
         [`node ${relative(process.cwd(), result.bundle)}`, result.relayMs.median, result.relayMs.p10, result.relayMs.p90],
@@ -64,7 +67,11 @@ if (selected('startup')) {
     `\nratio ${result.ratio.toFixed(2)}× (median of per-pair ratios ${result.pairedRatio.toFixed(2)}×), target ≤ ${result.target}×: ${result.met ? 'met' : 'not met'}` +
       `\nbundle ${kib(result.bundleBytes)} KiB, ${kib(result.bundleGzipBytes)} KiB gzipped\n`
   )
-  if (values.bundle === undefined) latest.startup = { ...result, bundle: relative(resolve(HERE, '..'), result.bundle), at }
+  if (values.bundle === undefined) {
+    // A result from before results were kept per node version is dropped.
+    const byNode = latest.startup !== undefined && !('ratio' in latest.startup) ? latest.startup : {}
+    latest.startup = { ...byNode, [result.node]: { ...result, bundle: relative(resolve(HERE, '..'), result.bundle), at } }
+  }
 }
 
 if (selected('polling')) {

@@ -5,7 +5,7 @@
  * environment, the same spawn). Runs alternate A B A B … so that drift on the machine (other load,
  * caches, CPU frequency) falls on both alike; a few warm-up pairs are dropped.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -22,9 +22,13 @@ export interface StartupOptions {
   pairs: number
   warmupPairs: number
   bundle: string
+  /** The node binary both processes run on (the runners run actions on Node 24). */
+  node: string
 }
 
 export interface StartupResult {
+  /** `node --version` of the binary both processes ran on. */
+  node: string
   pairs: number
   bundle: string
   bundleBytes: number
@@ -49,8 +53,8 @@ export async function runStartup(options: StartupOptions): Promise<StartupResult
   const floorTimes: number[] = []
   try {
     for (let pair = 0; pair < options.warmupPairs + options.pairs; pair++) {
-      const relay = await timeToFirstRequest(emulator, process.execPath, options.bundle)
-      const floor = await timeToFirstRequest(emulator, process.execPath, FLOOR)
+      const relay = await timeToFirstRequest(emulator, options.node, options.bundle)
+      const floor = await timeToFirstRequest(emulator, options.node, FLOOR)
       if (pair < options.warmupPairs) continue
       relayTimes.push(relay)
       floorTimes.push(floor)
@@ -64,6 +68,7 @@ export async function runStartup(options: StartupOptions): Promise<StartupResult
   const ratio = relayMedian / floorMedian
   const pairedRatio = median(relayTimes.map((relay, index) => relay / (floorTimes[index] ?? Number.NaN)))
   return {
+    node: execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim(),
     pairs: options.pairs,
     bundle: options.bundle,
     bundleBytes: statSync(options.bundle).size,
