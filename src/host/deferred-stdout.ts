@@ -7,8 +7,9 @@
  * write instead of several.
  *
  * Nothing is lost: what is pending when the process exits — on its own, on process.exit or on an
- * uncaught exception — is written by an 'exit' listener (writes to a pipe or file are synchronous
- * on Linux and macOS, so they are done before the process ends).
+ * uncaught exception — is written by an 'exit' listener (node writes to a file, and to a pipe on
+ * Linux and Windows, synchronously, so the write is done before the process ends). At most the
+ * lines of the turn in progress are lost to a SIGKILL, which no write survives anyway.
  */
 export interface DeferredWriter {
   write(text: string): void
