@@ -266,7 +266,17 @@ describe('OpenAPI (personal access token)', () => {
     const { provider, transport } = setup(OPENAPI)
     transport.on(`PUT ${BASE}/runs/45`, json(200, false))
     transport.on(`GET ${BASE}/runs/45`, json(200, runDetail('RUNNING')))
-    expect((await refusal(provider.cancel(provider.refFor(RUN)))).message).toBe('Yunxiao did not stop run 45; it is still RUNNING')
+    expect((await refusal(provider.cancel(provider.refFor(RUN)))).message).toBe(
+      'Yunxiao did not stop run 45; it is still RUNNING (it answered that the stop did not succeed)'
+    )
+  })
+
+  test('cancel refused with a reason, run still running: the error gives the reason', async () => {
+    const { provider, transport } = setup(OPENAPI)
+    transport.on(`PUT ${BASE}/runs/45`, json(400, { errorCode: 'BadRequest', errorMessage: 'the run is at a manual gate' }))
+    transport.on(`GET ${BASE}/runs/45`, json(200, runDetail('RUNNING')))
+    const error = await refusal(provider.cancel(provider.refFor(RUN)))
+    expect(error.message).toMatch(/^Yunxiao did not stop run 45; it is still RUNNING \(.*the run is at a manual gate.*code BadRequest.*\)$/)
   })
 
   test('cancel refused for lack of permission is not hidden by a state check', async () => {
