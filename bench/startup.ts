@@ -5,13 +5,13 @@
  * environment, the same spawn). Runs alternate A B A B … so that drift on the machine (other load,
  * caches, CPU frequency) falls on both alike; a few warm-up pairs are dropped.
  */
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { statSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { DEMO_FIXTURE, startCodeArtsEmulator, type CodeArtsEmulator } from '../emulators/codearts/index.js'
+import { runStep } from '../emulators/github-runner.js'
 import { median, quantile, round } from './lib/stats.js'
 
 const HERE = fileURLToPath(new URL('.', import.meta.url))
@@ -87,46 +87,34 @@ function spread(values: number[]): { median: number; p10: number; p90: number } 
 }
 
 /**
- * Spawns `node <script>` as a GitHub runner would start the action (INPUT_* variables, the runner's
- * file-command files) and returns the milliseconds from the spawn call to the arrival of its first
- * request at the emulator. Waits for the process to exit, so that runs never overlap.
+ * Runs `node <script>` as a GitHub runner would start the action (emulators/github-runner.ts) and
+ * returns the milliseconds from the spawn call to the arrival of its first request at the emulator.
+ * Waits for the process to exit, so that runs never overlap.
  */
 async function timeToFirstRequest(emulator: CodeArtsEmulator, node: string, script: string): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'))
-  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
-  for (const file of Object.values(files)) writeFileSync(file, '')
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_REPOSITORY: 'octo/app',
-    GITHUB_RUN_ID: '4242',
-    RUNNER_TEMP: dir,
-    ...files,
-    INPUT_PROVIDER: 'codearts',
-    INPUT_PIPELINE_ID: DEMO_FIXTURE.pipelines.succeed,
-    INPUT_PROJECT_ID: DEMO_FIXTURE.projectId,
-    INPUT_ENDPOINT: emulator.url,
-    INPUT_TOKEN: DEMO_FIXTURE.token,
-    // One start and one status read: the run goes on in the emulator without us.
-    INPUT_WAIT: 'false'
-  }
   emulator.resetStats()
-  const spawnedAt = hiResNow()
-  // stdout is a pipe the parent drains, as the runner reads a step's log.
-  const child = spawn(node, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  child.stdout.resume()
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (text: string) => {
-    stderr += text
+  let spawnedAt = Number.NaN
+  const step = await runStep({
+    node,
+    script,
+    inputs: {
+      provider: 'codearts',
+      pipeline_id: DEMO_FIXTURE.pipelines.succeed,
+      project_id: DEMO_FIXTURE.projectId,
+      endpoint: emulator.url,
+      token: DEMO_FIXTURE.token,
+      // One start and one status read: the run goes on in the emulator without us.
+      wait: 'false'
+    },
+    beforeSpawn: () => {
+      spawnedAt = hiResNow()
+    },
+    killAfterMs: 30_000
   })
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-  const exitCode = await new Promise<number | null>(done => child.on('close', code => done(code)))
-  clearTimeout(killer)
-  rmSync(dir, { recursive: true, force: true })
   const first = emulator.stats.requests[0]
-  if (first === undefined) throw new Error(`${script} sent no request (exit code ${String(exitCode)}): ${stderr.trim()}`)
-  if (exitCode !== 0) throw new Error(`${script} exited with ${String(exitCode)}: ${stderr.trim()}`)
+  const exitCode = String(step.exitCode)
+  if (first === undefined) throw new Error(`${script} sent no request (exit code ${exitCode}): ${step.stderr.trim()}`)
+  if (step.exitCode !== 0) throw new Error(`${script} exited with ${exitCode}: ${step.stderr.trim()}`)
   if (first.method !== 'POST' || !first.path.endsWith('/run')) throw new Error(`${script}: the first request was ${first.method} ${first.path}, not the start`)
   return first.at - spawnedAt
 }

@@ -21,6 +21,10 @@ export interface StepOptions {
   env?: Record<string, string>
   /** Options for node itself, before the bundle (e.g. `--require` a probe). */
   nodeArgs?: string[]
+  /** The script run in place of the bundle (the start-up benchmark's floor). */
+  script?: string
+  /** Called just before the spawn, e.g. to read a clock. */
+  beforeSpawn?: () => void
   /** Called with each piece of stdout as it comes, and the child, e.g. to send a signal. */
   onOutput?: (text: string, child: ChildProcess) => void
   /** Kill the step after this long, as the runner's job timeout would (a test must never hang). */
@@ -60,8 +64,9 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
 
   const node = options.node ?? process.env.RELAY_E2E_NODE ?? process.execPath
+  options.beforeSpawn?.()
   const started = Date.now()
-  const child = spawn(node, [...(options.nodeArgs ?? []), BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(node, [...(options.nodeArgs ?? []), options.script ?? BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
