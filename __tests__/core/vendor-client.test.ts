@@ -61,6 +61,16 @@ describe('VendorClient', () => {
     expect(signals).toEqual([controller.signal, undefined])
   })
 
+  test('a write is not sent once the job is canceled: an aborted error, and no request', async () => {
+    const transport = new FakeTransport().on('POST /base/run', json(200, { id: 'r-1' }))
+    const controller = new AbortController()
+    const { vendor } = client(transport, new FakeClock(), controller.signal)
+    controller.abort('received SIGINT')
+    const refused = vendor.send({ method: 'POST', path: '/run', body: {}, intent: 'write', action: 'start a run' })
+    await expect(refused).rejects.toMatchObject({ kind: 'aborted', notSent: true, message: 'The job was canceled before the request to start a run was sent' })
+    expect(transport.requests).toHaveLength(0)
+  })
+
   test('per-call limits: one attempt only', async () => {
     const transport = new FakeTransport().on('POST /base/stop', json(503, {}), json(200, {}))
     const { vendor } = client(transport)

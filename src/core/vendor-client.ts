@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js'
-import { toRelayError } from './errors.js'
+import { RelayError, toRelayError } from './errors.js'
 import type { HttpMethod, HttpRequest, HttpResponse, Transport } from './http.js'
 import type { Logger } from './log.js'
 import { READ_RETRY_POLICY, WRITE_RETRY_POLICY, withRetries, type Intent, type RetryPolicy } from './retry.js'
@@ -68,9 +68,14 @@ export class VendorClient {
       ...bodyOf(request),
       timeoutMs: request.options?.timeoutMs ?? this.deps.requestTimeoutMs
     }
-    const started = clock.now()
     // A write in flight is not interrupted when our job is canceled: cutting it would leave a run
-    // that may exist but whose id we never learn. Letting it finish means it can be stopped.
+    // that may exist but whose id we never learn. Letting it finish means it can be stopped. But a
+    // write not yet sent when the job is canceled is not sent at all (a provider may have swallowed
+    // the abort of a read before it, e.g. an optional list before a start).
+    if (request.intent === 'write' && signal?.aborted === true) {
+      throw new RelayError('aborted', `The job was canceled before the request to ${request.action} was sent`, { notSent: true })
+    }
+    const started = clock.now()
     const interruptible = request.intent === 'read' ? signal : undefined
     const response = await transport(dialect.authorize(unsigned, new Date(clock.now())), interruptible)
     log.debug(`${request.method} ${new URL(unsigned.url).pathname} -> HTTP ${response.status} in ${clock.now() - started} ms`)

@@ -47,8 +47,9 @@ export class CodeArtsPacProvider implements Provider {
 
   async start(request: StartRequest): Promise<RunRef> {
     this.branchAsked = request.branch
-    // One attempt only: this list helps a rare lookup after a lost answer; it is not worth a delay.
-    this.runsBeforeStart = await this.newestRuns({ maxAttempts: 1 }).then(
+    // One short attempt (as a history read): this list helps a rare lookup after a lost answer; it is
+    // not worth a delay. Its failure is ignored; a cancel meanwhile still stops the start (VendorClient).
+    this.runsBeforeStart = await this.newestRuns(HISTORY_READ).then(
       runs => new Set(runs.map(run => textField(run, 'pipeline_run_id')).filter((id): id is string => id !== undefined)),
       () => undefined
     )

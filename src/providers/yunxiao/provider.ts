@@ -69,8 +69,9 @@ export class YunxiaoProvider implements Provider {
     const repository = request.branch !== undefined || request.tag !== undefined ? await this.repositoryFor(request) : undefined
     // Run numbers grow per pipeline, so the newest one now tells a later lookup which runs came after
     // our request, with no clock involved (the comment that carries our mark may never be shown).
-    // One attempt only: this read is a help for a rare lookup, not worth delaying the start for.
-    this.newestBeforeStart = await this.listRuns({ maxAttempts: 1 }).then(
+    // One short attempt (as a history read): it helps a rare lookup, it is not worth delaying the
+    // start for. Its failure is ignored; a cancel meanwhile still stops the start (VendorClient).
+    this.newestBeforeStart = await this.listRuns(HISTORY_READ).then(
       runs => Math.max(0, ...runs.map(run => Number(run.id)).filter(Number.isFinite)),
       () => undefined
     )
