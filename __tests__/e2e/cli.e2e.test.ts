@@ -150,11 +150,11 @@ describe('bad input: exit 2, an empty JSON object, no request', () => {
   test.each([
     [['--provider', 'codearts', '--pipline-id', 'x'], /error: --pipline-id is not an option of pipeline-relay; see --help/],
     [['--provider', 'codearts', '--pipeline_id', 'x'], /did you mean --pipeline-id\?/],
-    [['codearts'], /"codearts" is not an option; options start with --/],
+    [['codearts'], /argument 1 is not an option; options start with --/],
     [['--provider', 'codearts', '--pipeline-id'], /--pipeline-id needs a value/],
     [['--provider', 'jenkins'], /Input provider: "jenkins" is not a provider/],
     [['--provider', 'codearts', '--pipeline-id', 'p', '--timeout', 'soon'], /Input timeout: "soon" is not a duration/],
-    [['--provider', 'codearts', '--pipeline-id', 'p', '--wait', 'maybe'], /"maybe" is not an option/],
+    [['--provider', 'codearts', '--pipeline-id', 'p', '--wait', 'maybe'], /argument 6 \(after --wait\) is not an option/],
     [['--provider', 'codearts', '--pipeline-id', 'p', '--wait=maybe'], /Input wait: "maybe" is not a boolean/]
   ])('%j', async (args, message) => {
     const before = emulator.stats.requests.length
@@ -171,6 +171,14 @@ describe('secrets', () => {
     const result = await cli(codearts(F.pipelines.succeed, '--token', F.token))
     expect(result.exitCode).toBe(0)
     expect(result.stderr).toContain('warning: --token was given on the command line')
+    expect(findLeaks([result.stdout, result.stderr], [F.token])).toEqual([])
+  })
+
+  test('a secret left as a stray argument (its flag missing) is not echoed by the bad-input error', async () => {
+    const result = await cli(['--provider', 'codearts', '--pipeline-id', 'p', F.token])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toMatch(/argument 5 is not an option/)
+    expect(findLeaks([result.stdout, result.stderr], [F.token])).toEqual([])
   })
 
   test('no credential appears on stdout or stderr of any run', () => {

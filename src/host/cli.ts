@@ -38,6 +38,18 @@ export function plain(text: string): string {
   return text.replace(/[\u001b\r]/g, '')
 }
 
+/**
+ * How an argument that is not an option is named in the error. Its text is shown only when it looks
+ * like a mistyped flag: a stray word is often a value whose flag is missing or misspelt, and that
+ * value may be a secret (no secret is registered with the redactor yet when this is reported).
+ */
+function strayArgument(args: readonly string[], index: number): string {
+  const arg = args[index] ?? ''
+  if (arg.startsWith('-')) return `"${arg}"`
+  const previous = args[index - 1]
+  return `argument ${index + 1}${previous?.startsWith('--') === true ? ` (after ${previous.split('=')[0] ?? ''})` : ''}`
+}
+
 /** True for `--help` and `-h`, wherever they stand. */
 export function wantsHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h')
@@ -60,7 +72,7 @@ export function parseArguments(args: readonly string[]): ParsedArguments {
   const values = new Map<InputName, string>()
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? ''
-    if (!arg.startsWith('--')) return { values, problem: `"${arg}" is not an option; options start with --, e.g. --pipeline-id <id> (see --help)` }
+    if (!arg.startsWith('--')) return { values, problem: `${strayArgument(args, i)} is not an option; options start with --, e.g. --pipeline-id <id> (see --help)` }
     const equals = arg.indexOf('=')
     const flag = equals === -1 ? arg : arg.slice(0, equals)
     let value = equals === -1 ? undefined : arg.slice(equals + 1)
