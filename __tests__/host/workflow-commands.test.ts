@@ -123,6 +123,19 @@ describe('log commands', () => {
     expect(printed().split(EOL)).toEqual(['::debug::d', '::warning::w', '::add-mask::s3cret', '::group::settings', 'plain: text, 100%', '::endgroup::', ''])
   })
 
+  test('a plain line that holds a command (vendor text) is logged with commands stopped around it', () => {
+    commands.info('Build: failed\n  ::set-output name=status::succeeded')
+    const lines = printed().split(EOL)
+    const token = /^::stop-commands::(pipeline-relay-[0-9a-f]{32})$/.exec(lines[0] ?? '')?.[1]
+    expect(token).toBeDefined()
+    expect(lines.slice(1)).toEqual(['Build: failed', '  ::set-output name=status::succeeded', `::${token ?? ''}::`, ''])
+  })
+
+  test('an ordinary line with :: inside it is left alone', () => {
+    commands.info('state: a::b')
+    expect(printed()).toBe(`state: a::b${EOL}`)
+  })
+
   test('an empty title is left out', () => {
     commands.error('boom', { title: '' })
     expect(printed()).toBe(`::error::boom${EOL}`)

@@ -48,8 +48,19 @@ export function debug(message: string): void {
 }
 
 export function info(message: string): void {
-  deferredStdout.write(`${message}${EOL}`)
+  if (!LOOKS_LIKE_A_COMMAND.test(message)) {
+    deferredStdout.write(`${message}${EOL}`)
+    return
+  }
+  // Log text can come from a vendor (job names, messages): a line of it that starts with :: would be
+  // read by the runner as a workflow command (set an output, mask, stop commands). The runner's own
+  // ::stop-commands:: turns commands off around it, with a token nobody can end it with.
+  const token = `pipeline-relay-${randomHex(32)}`
+  deferredStdout.write(`::stop-commands::${token}${EOL}${message}${EOL}::${token}::${EOL}`)
 }
+
+// A line that starts (after spaces, which the runner trims) with ::.
+const LOOKS_LIKE_A_COMMAND = /(^|[\r\n])[ \t]*::/
 
 export function warning(message: string): void {
   command('warning', {}, message)
