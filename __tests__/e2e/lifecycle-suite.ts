@@ -101,9 +101,11 @@ export function lifecycleSuite(world: World): void {
   })
 
   describe(`${world.name}: faults never make a second run, never hang`, () => {
-    const cases: { name: string; fault: WorldFault; outcome: 'succeeded' | 'fails-clearly'; runs: number }[] = [
-      { name: '429 with Retry-After (seconds) on start', fault: { on: 'start', kind: 'throttle', retryAfter: 1 }, outcome: 'succeeded', runs: 1 },
-      { name: '429 with an HTTP-date Retry-After on start', fault: { on: 'start', kind: 'throttle', retryAfter: new Date(Date.now() + 1000).toUTCString() }, outcome: 'succeeded', runs: 1 },
+    // `log`: what the step must say; for Retry-After, that it waited what the vendor asked. (An
+    // HTTP date is already in the past, or nearly, when the case runs: a pause of at most 1 s.)
+    const cases: { name: string; fault: WorldFault; outcome: 'succeeded' | 'fails-clearly'; runs: number; log?: RegExp }[] = [
+      { name: '429 with Retry-After (seconds) on start', fault: { on: 'start', kind: 'throttle', retryAfter: 1 }, outcome: 'succeeded', runs: 1, log: /trying again in 1\.0 s/ },
+      { name: '429 with an HTTP-date Retry-After on start', fault: { on: 'start', kind: 'throttle', retryAfter: new Date(Date.now() + 1000).toUTCString() }, outcome: 'succeeded', runs: 1, log: /trying again in [01]\.\d s/ },
       { name: '503 on start', fault: { on: 'start', kind: 'status', status: 503, times: 2 }, outcome: 'succeeded', runs: 1 },
       { name: 'start accepted, then the connection cut', fault: { on: 'start', kind: 'accept-then-cut' }, outcome: 'succeeded', runs: 1 },
       { name: 'start answered with malformed JSON', fault: { on: 'start', kind: 'malformed' }, outcome: 'succeeded', runs: 1 },
@@ -118,10 +120,11 @@ export function lifecycleSuite(world: World): void {
       { name: 'throttled status reads', fault: { on: 'status', kind: 'throttle', times: 2 }, outcome: 'succeeded', runs: 1 }
     ]
 
-    test.each(cases)('$name', async ({ fault, outcome, runs }) => {
+    test.each(cases)('$name', async ({ fault, outcome, runs, log }) => {
       world.injectFault(fault)
       const result = await step('succeed')
       expect(result.created).toBe(runs)
+      if (log !== undefined) expect(result.stdout).toMatch(log)
       if (outcome === 'succeeded') {
         expect(result.exitCode).toBe(0)
         expect(result.outputs.status).toBe('succeeded')

@@ -576,6 +576,7 @@ describe('stop', () => {
     expect(d.status).toBe('CANCELED')
     expect(d.end_time).toBe(START + 5000)
     expect(d.stages.map((s: any) => s.status)).toEqual(['CANCELED', 'CANCELED'])
+    expect(d.stages[0].jobs?.length).toBeGreaterThan(0)
     expect(d.stages[0].jobs.every((j: any) => j.status === 'CANCELED')).toBe(true)
     const again = await send(e, { method: 'POST', path: stopPath, body: '{}' })
     expect(again.status).toBe(400)

@@ -586,6 +586,7 @@ describe('lifecycles, one phase per detail read', () => {
     const seen = await readUntil(e, F.pipelines.succeed, runId, 'SUCCESS')
     expect(seen).not.toContain('FAIL')
     const done = await detail(e, F.pipelines.succeed, runId)
+    expect(jobs(done)?.length).toBeGreaterThan(0)
     expect(jobs(done).every((j: any) => j.status === 'SUCCESS' && j.endTime !== null)).toBe(true)
     expect(e.getRun(runId)).toMatchObject({ status: 'SUCCESS', attempts: 1, endTime: START + 1000 })
   })
@@ -757,6 +758,7 @@ describe('stop', () => {
     expect(again.status).toBe(200)
     expect(again.json).toMatchObject({ success: false, errorCode: 'InvalidPipelineRun.Status' })
     // Stopped while still WAITING in the queue: nothing had started, so nothing to retry.
+    expect(e.getRun(runId)?.stages?.length).toBeGreaterThan(0)
     expect(e.getRun(runId)?.stages.every((s) => s.status === 'WAITING')).toBe(true)
 
     const second = await create(e, F.pipelines.gate)

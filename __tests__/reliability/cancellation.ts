@@ -35,12 +35,15 @@ interface Plan {
   inputs?: Record<string, string>
   faults?: WorldFault[]
   /** Decides when to send SIGINT: from the log so far, or from what the emulator received. */
-  when: (log: string, world: World) => boolean
-  /** Milliseconds between the moment `when` holds and SIGINT. */
-  delayMs?: number
-  /** Further signals, in ms after SIGINT, as the runner would send them if the step were still alive. */
-  then?: { afterMs: number; signal: NodeJS.Signals }[]
+  when: Moment
+  /**
+   * Further signals after SIGINT: at a time, as the runner would send them if the step were still
+   * alive, or at a moment the log or the emulator shows.
+   */
+  then?: ({ afterMs: number; signal: NodeJS.Signals } | { when: Moment; signal: NodeJS.Signals })[]
 }
+
+type Moment = (log: string, world: World) => boolean
 
 /** A GitHub step that gets SIGINT (and whatever follows it) when the plan says. */
 async function signalled(flavour: Flavour, plan: Plan): Promise<Signalled> {
@@ -53,22 +56,29 @@ async function signalled(flavour: Flavour, plan: Plan): Promise<Signalled> {
     let runId = ''
     let child: ChildProcess | undefined
     const timers: NodeJS.Timeout[] = []
+    let waiting: { when: Moment; signal: NodeJS.Signals }[] = []
+    const alive = (target: ChildProcess): boolean => target.exitCode === null && target.signalCode === null
     const fire = (): void => {
       if (signalledAt !== 0 || child === undefined) return
       const target = child
-      const send = (): void => {
-        signalledAt = Date.now()
-        target.kill('SIGINT')
-        for (const next of plan.then ?? []) timers.push(setTimeout(() => target.exitCode === null && target.signalCode === null && target.kill(next.signal), next.afterMs))
+      signalledAt = Date.now()
+      target.kill('SIGINT')
+      for (const next of plan.then ?? []) {
+        if ('afterMs' in next) timers.push(setTimeout(() => alive(target) && target.kill(next.signal), next.afterMs))
+        else waiting.push(next)
       }
-      signalledAt = -1
-      if (plan.delayMs === undefined) send()
-      else timers.push(setTimeout(send, plan.delayMs))
+    }
+    const check = (): void => {
+      if (signalledAt === 0) {
+        if (plan.when(log, world)) fire()
+        return
+      }
+      const due = waiting.filter(next => next.when(log, world))
+      waiting = waiting.filter(next => !due.includes(next))
+      for (const next of due) if (child !== undefined && alive(child)) child.kill(next.signal)
     }
     // The emulator is watched too: some moments (a request in flight) show there, not in the log.
-    const watcher = setInterval(() => {
-      if (plan.when(log, world)) fire()
-    }, 10)
+    const watcher = setInterval(check, 10)
     const ran = await githubStep({
       inputs: world.inputs(plan.scenario ?? 'long', { ...WAIT, ...plan.inputs }),
       secrets: world.secrets,
@@ -77,7 +87,7 @@ async function signalled(flavour: Flavour, plan: Plan): Promise<Signalled> {
         child = process
         log += text
         runId = STARTED.exec(log)?.[1] ?? runId
-        if (plan.when(log, world)) fire()
+        check()
       }
     })
     const endedAt = Date.now()
@@ -120,11 +130,10 @@ export function githubCancellationSuite(flavour: Flavour): void {
       const s = await signalled(flavour, {
         scenario: 'succeed',
         // The start times out at 1 s and the lookup's first read finds nothing; the emulator makes the
-        // run at 1.3 s; SIGINT comes at about 1.9 s, during the lookup's 2 s pause before its next read.
+        // run at 1.3 s; SIGINT comes once it exists, while the lookup pauses or reads again.
         inputs: { request_timeout: '1s' },
         faults: [{ on: 'start', kind: 'slow', delayMs: 1_300 }],
-        when: log => /looking for the run it may have created/.test(log),
-        delayMs: 900
+        when: (log, world) => /looking for the run it may have created/.test(log) && world.runsCreated() === 1
       })
       checkClean(s.ran)
       expect(s.signalledAt).toBeGreaterThan(0)
@@ -183,7 +192,8 @@ export function githubCancellationSuite(flavour: Flavour): void {
       const s = await signalled(flavour, {
         faults: [{ on: 'stop', kind: 'slow', delayMs: 1_500 }],
         when: log => STARTED.test(log) && /\] running/.test(log),
-        then: [{ afterMs: 300, signal: 'SIGTERM' }]
+        // SIGTERM once the stop request has reached the emulator (which holds its answer 1.5 s).
+        then: [{ when: (_log, world) => world.requestLines().some(line => STOP_REQUEST.test(line)), signal: 'SIGTERM' }]
       })
       checkClean(s.ran)
       expect(s.endedAt - s.signalledAt).toBeLessThan(SIGTERM_AFTER_MS)

@@ -194,8 +194,9 @@ describe('the transport', () => {
     const job = new AbortController()
     const send = createNodeTransport({ abortGrace: { signal: job.signal, ms: 200 } })
     const started = Date.now()
+    // Canceled once the server holds the request: the write is in flight.
+    silent.once('request', () => job.abort('received SIGINT'))
     const pending = failure(send({ method: 'POST', url: `${base}/run`, headers: {}, body: '{}', timeoutMs: 20_000 }))
-    setTimeout(() => job.abort('received SIGINT'), 100)
     const error = await pending
     expect(Date.now() - started).toBeLessThan(2_000)
     expect(error.kind).toBe('timeout')
@@ -208,8 +209,8 @@ describe('the transport', () => {
     const job = new AbortController()
     const send = createNodeTransport({ abortGrace: { signal: job.signal, ms: 5_000 } })
     const started = Date.now()
+    silent.once('request', () => job.abort())
     const pending = failure(send({ method: 'POST', url: `${base}/run`, headers: {}, body: '{}', timeoutMs: 300 }))
-    setTimeout(() => job.abort(), 50)
     const error = await pending
     expect(error.message).toMatch(/did not answer within 300 ms$/)
     expect(Date.now() - started).toBeLessThan(2_000)
