@@ -36,7 +36,8 @@ afterAll(async () => {
 
 async function pipeline(args: string[], onOutput?: (text: string, runner: number) => void): Promise<PipelineRun> {
   const result = await workspace.run(args, { onOutput: onOutput && ((text, child) => onOutput(text, child.pid ?? 0)) })
-  outputs.push(result.output)
+  // Every job rewrites the workspace's .pipeline-relay files: they are scanned after each pipeline.
+  outputs.push(result.output, ...workspace.everythingWritten())
   return result
 }
 
@@ -147,6 +148,6 @@ describe('cancel on abort, through after_script', () => {
 describe('secrets', () => {
   test('the token, passed as a CI/CD variable, appears in no log, report or state file', () => {
     expect(outputs.length).toBeGreaterThanOrEqual(6)
-    expect(findLeaks([...outputs, ...workspace.everythingWritten()], [F.token])).toEqual([])
+    expect(findLeaks(outputs, [F.token], { githubLog: false })).toEqual([])
   })
 })

@@ -5,7 +5,7 @@
  * certificate nobody trusts, and a forwarding proxy.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import * as http from 'node:http'
 import * as net from 'node:net'
 import { tmpdir } from 'node:os'
@@ -39,7 +39,17 @@ export const DEBUG_ENV: Readonly<Record<string, string>> = {
 /** Credentials a run was given: the world's, and any credential input of the run itself. */
 export function secretsOf(inputs: Record<string, string>, worldSecrets: readonly string[]): string[] {
   const given = SECRET_INPUTS.map(name => inputs[name] ?? '').filter(value => value.trim().length >= 3)
-  return [...new Set([...worldSecrets, ...given.map(value => value.trim())])]
+  return [...new Set([...worldSecrets, ...given.map(value => value.trim()), ...Object.values(inputs).flatMap(passwordInUrl)])]
+}
+
+/** The password of an input that is a URL with credentials (endpoint, repository_url): refused, and never to be echoed. */
+function passwordInUrl(value: string): string[] {
+  try {
+    const password = decodeURIComponent(new URL(value.trim()).password)
+    return password.length >= 3 ? [password] : []
+  } catch {
+    return []
+  }
 }
 
 export interface Ran extends StepResult {
@@ -116,8 +126,11 @@ export async function gitlabJob(options: GitLabJobOptions): Promise<GitLabJob> {
       .filter(line => line.includes('='))
       .map(line => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)])
   )
-  const texts = [stdout, stderr, dotenvText, annotations, state]
-  return { exitCode, signal, stdout, stderr, dotenv, annotations, state, texts, leaks: findLeaks(texts, secretsOf(options.inputs, options.secrets)), durationMs: Date.now() - started }
+  // Every file in the folder, not only the three it should hold (a temporary file left by a kill too).
+  const folder = join(options.projectDir, dirname(GITLAB_FILES.state))
+  const everyFile = existsSync(folder) ? readdirSync(folder, { withFileTypes: true }).filter(entry => entry.isFile()).map(entry => readFileSync(join(folder, entry.name), 'utf8')) : []
+  const texts = [stdout, stderr, ...everyFile]
+  return { exitCode, signal, stdout, stderr, dotenv, annotations, state, texts, leaks: findLeaks(texts, secretsOf(options.inputs, options.secrets), { githubLog: false }), durationMs: Date.now() - started }
 }
 
 export interface CliRun {
@@ -139,7 +152,7 @@ export async function commandLine(inputs: Record<string, string>, secrets: reado
     else if (value !== '') args.push(`--${name.replace(/_/g, '-')}=${value}`)
   }
   const { exitCode, stdout, stderr } = await spawnBundle(args, env, undefined, 40_000)
-  return { exitCode, stdout, stderr, leaks: findLeaks([stdout, stderr], secretsOf(inputs, secrets)) }
+  return { exitCode, stdout, stderr, leaks: findLeaks([stdout, stderr], secretsOf(inputs, secrets), { githubLog: false }) }
 }
 
 async function spawnBundle(
