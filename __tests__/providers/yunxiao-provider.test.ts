@@ -10,7 +10,8 @@ import { readYunxiao, type YunxiaoSettings } from '../../src/inputs/yunxiao.js'
 import type { Provider, RunState, StartRequest } from '../../src/providers/types.js'
 import { interpretYunxiaoResponse, yunxiaoError } from '../../src/providers/yunxiao/errors.js'
 import { createYunxiaoProvider } from '../../src/providers/yunxiao/index.js'
-import { buildRunParams, runComment } from '../../src/providers/yunxiao/params.js'
+import { buildRunParams } from '../../src/providers/yunxiao/params.js'
+import { markedMessage } from '../../src/providers/mark.js'
 import { hexNonce, popActionFor } from '../../src/providers/yunxiao/pop-dialect.js'
 import { computeAcs3Signature, sha256Hex } from '../../src/signing/aliyun-acs3-hmac-sha256.js'
 import { encodeRfc3986 } from '../../src/signing/uri-encode.js'
@@ -134,7 +135,7 @@ describe('params', () => {
 
   test('no variables: no envs; no message: a default comment', () => {
     expect(JSON.parse(buildRunParams({ ...START, variables: [], message: undefined }))).toEqual({ comment: 'Started by pipeline-relay [relay:0123456789]' })
-    expect(runComment({ correlationId: 'x' })).toBe('Started by pipeline-relay [relay:x]')
+    expect(markedMessage({ correlationId: 'x' })).toBe('Started by pipeline-relay [relay:x]')
   })
 
   test('a branch goes into runningBranchs and branchModeBranchs, keyed by the repository', () => {

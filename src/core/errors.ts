@@ -78,10 +78,6 @@ export class RelayError extends Error {
   }
 }
 
-export function isRelayError(error: unknown): error is RelayError {
-  return error instanceof RelayError
-}
-
 /** Anything thrown, as a RelayError: foreign errors become `protocol` faults with their message kept. */
 export function toRelayError(error: unknown): RelayError {
   if (error instanceof RelayError) return error

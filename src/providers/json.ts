@@ -25,3 +25,9 @@ export function numberOf(value: unknown): number | undefined {
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value)
   return undefined
 }
+
+/** An epoch time in ms: a positive number, also from digits (vendors write 0 for "not yet"). */
+export function timeOf(value: unknown): number | undefined {
+  const time = numberOf(value)
+  return time === undefined || time <= 0 ? undefined : time
+}

@@ -4,7 +4,6 @@ import type { Provider, ProviderDeps } from '../types.js'
 import { createBkciDialect } from './dialect.js'
 import { BkciProvider } from './provider.js'
 
-export { BkciProvider } from './provider.js'
 
 /** The bkci provider for these settings: one VendorClient on the gateway endpoint, with the bk-ci dialect. */
 export function createBkciProvider(settings: BkciSettings, deps: ProviderDeps): Provider {

@@ -2,7 +2,8 @@ import { RelayError } from '../../core/errors.js'
 import type { ApiRequest, VendorClient } from '../../core/vendor-client.js'
 import { BUILD_MESSAGE_VARIABLE, MAX_BUILD_MESSAGE, type BkciSettings } from '../../inputs/bkci.js'
 import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
-import { arrayOf, numberOf, record, stringOf, type JsonRecord } from '../json.js'
+import { LOOKUP_SKEW_MS, correlationMark, markedMessage } from '../mark.js'
+import { arrayOf, numberOf, record, stringOf, timeOf, type JsonRecord } from '../json.js'
 import { routeFor, type BkciOperation } from './paths.js'
 import { partStatus, runStatus } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
@@ -39,7 +40,7 @@ export class BkciProvider implements Provider {
     // Start values are a flat object of strings; BK_CI_BUILD_MSG sets the build message, which carries the mark.
     const body: Record<string, string> = {}
     for (const { name, value } of request.variables) body[name] = value
-    body[BUILD_MESSAGE_VARIABLE] = buildMessage(request)
+    body[BUILD_MESSAGE_VARIABLE] = markedMessage(request, MAX_BUILD_MESSAGE)
     const query: Record<string, string> = {}
     if (request.branch !== undefined) query.branch = request.branch
     const data = record(await this.send('start', undefined, { body, query, intent: 'write', action: 'start a build' }))
@@ -52,7 +53,7 @@ export class BkciProvider implements Provider {
   }
 
   async findStartedRun(correlationId: string, sinceMs: number): Promise<RunRef | undefined> {
-    const mark = `relay:${correlationId}`
+    const mark = correlationMark(correlationId)
     // v4 filters on the build message (SQL LIKE %mark%); v3 has no such filter, so the newest page is searched.
     const query: Record<string, string> = { page: '1', pageSize: '20' }
     if (this.settings.api === 'v4') query.buildMsg = mark
@@ -60,7 +61,7 @@ export class BkciProvider implements Provider {
     // Builds queued well before our request cannot be ours (five minutes allow for clock skew).
     const found = arrayOf(data.records).find(build => {
       const queuedAt = numberOf(build.queueTime) ?? numberOf(build.startTime)
-      return (stringOf(build.buildMsg) ?? '').includes(mark) && (queuedAt === undefined || queuedAt <= 0 || queuedAt >= sinceMs - 300_000)
+      return (stringOf(build.buildMsg) ?? '').includes(mark) && (queuedAt === undefined || queuedAt <= 0 || queuedAt >= sinceMs - LOOKUP_SKEW_MS)
     })
     const buildId = found === undefined ? undefined : stringOf(found.id)
     return buildId === undefined ? undefined : this.refFor(buildId, stringOf(found?.buildNum))
@@ -72,7 +73,7 @@ export class BkciProvider implements Provider {
     if (this.settings.api === 'v4') query.status = 'SUCCEED'
     const data = record(await this.send('history', undefined, { query, intent: 'read', action: "list the pipeline's recent builds", options: HISTORY_READ }))
     const lengths = arrayOf(data.records).map(build => {
-      const times = { startTime: positive(numberOf(build.startTime)), endTime: positive(numberOf(build.endTime)) }
+      const times = { startTime: timeOf(build.startTime), endTime: timeOf(build.endTime) }
       const meaning = runStatus(stringOf(build.status) ?? '', times)
       return meaning.status === 'succeeded' && meaning.terminal ? runLength(times.startTime, times.endTime) : undefined
     })
@@ -127,8 +128,8 @@ export class BkciProvider implements Provider {
   private stateOf(answer: JsonRecord, run: RunRef, jobs: JobState[], executeCount: number | undefined): RunState {
     const rawStatus = stringOf(answer.status)
     if (rawStatus === undefined) throw new RelayError('protocol', `The answer about build ${run.runId} has no status field`)
-    const startedAt = positive(numberOf(answer.startTime))
-    const endedAt = positive(numberOf(answer.endTime))
+    const startedAt = timeOf(answer.startTime)
+    const endedAt = timeOf(answer.endTime)
     const meaning = runStatus(rawStatus, { startTime: startedAt, endTime: endedAt })
     const ref = this.refFor(stringOf(answer.id) ?? run.runId, stringOf(answer.buildNum) ?? run.runNumber)
     return {
@@ -176,17 +177,6 @@ export class BkciProvider implements Provider {
   }
 }
 
-/** The build message: the user's message (or where the build came from), and the mark, kept within bk-ci's 255 characters. */
-function buildMessage(request: StartRequest): string {
-  const mark = ` [relay:${request.correlationId}]`
-  const message = request.message ?? 'Started by pipeline-relay'
-  return `${message.slice(0, Math.max(0, MAX_BUILD_MESSAGE - mark.length))}${mark}`
-}
-
-function positive(value: number | undefined): number | undefined {
-  return value === undefined || value <= 0 ? undefined : value
-}
-
 /**
  * The job table: one row per job (bk-ci container), with its stage, and the first failed step's message. Jobs
  * rather than steps: a job is what runs on one agent and what a person retries; steps (checkout, script, upload…)
@@ -208,7 +198,7 @@ function jobsOf(detail: JsonRecord): JobState[] {
 function jobOf(container: JsonRecord, stage: string | undefined): JobState {
   const rawStatus = stringOf(container.status) ?? ''
   const status = partStatus(rawStatus)
-  const startedAt = positive(numberOf(container.startEpoch))
+  const startedAt = timeOf(container.startEpoch)
   const totalCost = numberOf(record(container.timeCost).totalCost)
   const ended = ['succeeded', 'failed', 'canceled', 'skipped'].includes(status)
   const failedStep = arrayOf(container.elements).find(element => partStatus(stringOf(element.status) ?? '') === 'failed')

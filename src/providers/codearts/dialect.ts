@@ -4,6 +4,7 @@ import { parseRetryAfter } from '../../core/retry.js'
 import { preview, readJsonBody, type ApiRequest, type VendorDialect } from '../../core/vendor-client.js'
 import { signHuaweiRequest } from '../../signing/huawei-sdk-hmac-sha256.js'
 import type { HuaweiCredentials } from '../../inputs/index.js'
+import { record, stringOf } from '../json.js'
 
 /**
  * How CodeArts (and the Huawei API gateway in front of it) carries credentials and reports
@@ -23,12 +24,12 @@ interface VendorErrorFields {
 /** Both error shapes the gateway and the service use: top-level error_code/error_msg, or error{code,message}. */
 export function vendorError(body: unknown): VendorErrorFields | undefined {
   if (body === null || typeof body !== 'object') return undefined
-  const record = body as Record<string, unknown>
-  const nested = record.error !== null && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : {}
-  const code = text(record.error_code) ?? text(nested.code)
-  const message = text(record.error_msg) ?? text(nested.message)
+  const fields = record(body)
+  const nested = record(fields.error)
+  const code = stringOf(fields.error_code) ?? stringOf(nested.code)
+  const message = stringOf(fields.error_msg) ?? stringOf(nested.message)
   if (code === undefined && message === undefined) return undefined
-  return { code, message, requestId: text(record.request_id) }
+  return { code, message, requestId: stringOf(fields.request_id) }
 }
 
 export function createHuaweiDialect(credentials: HuaweiCredentials, extraHeaders: Readonly<Record<string, string>>): VendorDialect {
@@ -108,10 +109,4 @@ function signatureHint(code: string, message: string, nowMs: number, serverDate:
   if (code === 'APIGW.0303' || /expired|server time|signature time/i.test(message)) return clockSkewHint('Huawei Cloud', nowMs, serverDate)
   if (/not exist/i.test(message)) return 'The access key id is unknown to Huawei Cloud IAM: check access_key_id (and that the key was not deleted)'
   return 'The signature did not match: check that access_key_secret belongs to access_key_id and that nothing rewrites the request on the way (a proxy)'
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value
-  if (typeof value === 'number') return String(value)
-  return undefined
 }

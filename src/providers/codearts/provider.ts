@@ -2,7 +2,8 @@ import { RelayError } from '../../core/errors.js'
 import type { VendorClient } from '../../core/vendor-client.js'
 import type { CodeArtsSettings } from '../../inputs/index.js'
 import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
-import { arrayOf, numberOf, record, stringOf } from '../json.js'
+import { LOOKUP_SKEW_MS, markedMessage } from '../mark.js'
+import { arrayOf, numberOf, record, stringOf, timeOf } from '../json.js'
 import { partStatus, runStatus } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopCodeArtsRun } from './stop-run.js'
@@ -40,7 +41,7 @@ export class CodeArtsProvider implements Provider {
   }
 
   async start(request: StartRequest): Promise<RunRef> {
-    const body: Record<string, unknown> = { description: describeRun(request) }
+    const body: Record<string, unknown> = { description: markedMessage(request) }
     if (request.variables.length > 0) body.variables = request.variables.map(({ name, value }) => ({ name, value }))
     if (request.jobs.length > 0) body.choose_jobs = [...request.jobs]
     if (request.branch !== undefined || request.tag !== undefined) body.sources = await this.sourcesFor(request)
@@ -67,7 +68,7 @@ export class CodeArtsProvider implements Provider {
     const candidates = runs
       .map(run => ({ id: stringOf(run.pipeline_run_id), startedAt: numberOf(run.start_time) }))
       .filter((run): run is { id: string; startedAt: number | undefined } => run.id !== undefined)
-      .filter(run => run.startedAt === undefined || run.startedAt >= sinceMs - 300_000)
+      .filter(run => run.startedAt === undefined || run.startedAt >= sinceMs - LOOKUP_SKEW_MS)
       .slice(0, 5)
     for (const candidate of candidates) {
       const detail = record(await this.readDetail(candidate.id))
@@ -128,7 +129,9 @@ export class CodeArtsProvider implements Provider {
     const rawStatus = stringOf(detail.status)
     if (rawStatus === undefined) throw new RelayError('protocol', `The detail of run ${runId} has no status field`)
     const meaning = runStatus(rawStatus)
-    const endedAt = numberOf(detail.end_time)
+    // CodeArts reports 0 (or nothing) for a time not reached yet.
+    const startedAt = timeOf(detail.start_time)
+    const endedAt = timeOf(detail.end_time)
     const ref = this.refFor(stringOf(detail.id) ?? runId, stringOf(detail.detail_url))
     return {
       ...ref,
@@ -136,10 +139,9 @@ export class CodeArtsProvider implements Provider {
       status: meaning.status,
       rawStatus,
       terminal: meaning.terminal,
-      startedAt: numberOf(detail.start_time),
-      // CodeArts reports 0 (or nothing) for a run that has not ended.
-      endedAt: endedAt === undefined || endedAt <= 0 ? undefined : endedAt,
-      attempt: `${numberOf(detail.start_time) ?? ''}/${endedAt ?? ''}`,
+      startedAt,
+      endedAt,
+      attempt: `${startedAt ?? ''}/${endedAt ?? ''}`,
       jobs: jobsOf(detail)
     }
   }
@@ -177,12 +179,6 @@ export class CodeArtsProvider implements Provider {
   }
 }
 
-/** The run description: the user's message (or where the run came from) and the correlation mark. */
-function describeRun(request: StartRequest): string {
-  const message = request.message ?? 'Started by pipeline-relay'
-  return `${message} [relay:${request.correlationId}]`
-}
-
 function runIdIn(answer: unknown): string | undefined {
   const body = record(answer)
   return stringOf(body.pipeline_run_id) ?? stringOf(record(body.error).pipeline_run_id)
@@ -193,7 +189,6 @@ function jobsOf(detail: Record<string, unknown>): JobState[] {
   for (const stage of arrayOf(detail.stages)) {
     for (const job of arrayOf(stage.jobs)) {
       const rawStatus = stringOf(job.status) ?? ''
-      const endedAt = numberOf(job.end_time)
       jobs.push({
         id: stringOf(job.id) ?? '',
         name: stringOf(job.name) ?? stringOf(job.identifier) ?? '(unnamed job)',
@@ -201,8 +196,8 @@ function jobsOf(detail: Record<string, unknown>): JobState[] {
         status: partStatus(rawStatus),
         rawStatus,
         message: stringOf(job.message),
-        startedAt: numberOf(job.start_time),
-        endedAt: endedAt === undefined || endedAt <= 0 ? undefined : endedAt
+        startedAt: timeOf(job.start_time),
+        endedAt: timeOf(job.end_time)
       })
     }
   }

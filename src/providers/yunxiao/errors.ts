@@ -3,7 +3,7 @@ import type { HttpResponse } from '../../core/http.js'
 import { parseRetryAfter } from '../../core/retry.js'
 import { preview, readJsonBody, type ApiRequest } from '../../core/vendor-client.js'
 import type { YunxiaoApi } from '../../inputs/yunxiao.js'
-import { record } from '../json.js'
+import { record, stringOf } from '../json.js'
 
 /**
  * How Yunxiao answers, for both APIs (reference/aliyun-yunxiao.md §1.5 and §3.3):
@@ -32,9 +32,9 @@ function errorFields(body: unknown): YunxiaoErrorFields | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined
   const fields = record(body)
   // The OpenAPI error body has `code` = the HTTP status (a number): only a textual `code` is an error code.
-  const code = text(fields.errorCode) ?? text(fields.Code) ?? (typeof fields.code === 'string' && !/^\d+$/.test(fields.code) ? text(fields.code) : undefined)
-  const message = text(fields.errorMessage) ?? text(fields.Message) ?? text(fields.errorDescription) ?? text(fields.message)
-  const requestId = text(fields.requestId) ?? text(fields.RequestId) ?? text(fields.traceId)
+  const code = stringOf(fields.errorCode) ?? stringOf(fields.Code) ?? (typeof fields.code === 'string' && !/^\d+$/.test(fields.code) ? stringOf(fields.code) : undefined)
+  const message = stringOf(fields.errorMessage) ?? stringOf(fields.Message) ?? stringOf(fields.errorDescription) ?? stringOf(fields.message)
+  const requestId = stringOf(fields.requestId) ?? stringOf(fields.RequestId) ?? stringOf(fields.traceId)
   return { code, message, requestId }
 }
 
@@ -171,10 +171,4 @@ function knownError(code: string, nowMs: number, serverDate: string | undefined)
     return { kind: 'auth', hint: 'The STS security token is invalid or expired, or does not belong to access_key_id: get fresh temporary credentials' }
   }
   return Object.hasOwn(KNOWN_ERRORS, code) ? KNOWN_ERRORS[code] : undefined
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
-  return undefined
 }

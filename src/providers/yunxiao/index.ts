@@ -6,7 +6,6 @@ import { createPopDialect, hexNonce } from './pop-dialect.js'
 import { YunxiaoProvider } from './provider.js'
 import { openApiRoutes, popRoutes } from './routes.js'
 
-export { YunxiaoProvider } from './provider.js'
 
 /** The yunxiao provider for these settings: the API flavour picks the dialect (token or ACS3 signing) and the routes. */
 export function createYunxiaoProvider(settings: YunxiaoSettings, deps: ProviderDeps): Provider {

@@ -1,20 +1,10 @@
+import { markedMessage } from '../mark.js'
 import type { StartRequest } from '../types.js'
 
 /**
  * The `params` of a Flow run start: a JSON text with the documented keys (reference/aliyun-yunxiao.md §1.3, used by
  * both APIs): `envs` (variables), `runningBranchs` / `branchModeBranchs` (branch), `runningTags` (tag), `comment`.
  */
-
-/** The mark that finds a run again after an ambiguous start. */
-export function correlationMark(correlationId: string): string {
-  return `relay:${correlationId}`
-}
-
-/** The run's comment: the user's message (or where the run came from) and the correlation mark. */
-export function runComment(request: Pick<StartRequest, 'message' | 'correlationId'>): string {
-  const message = request.message ?? 'Started by pipeline-relay'
-  return `${message} [${correlationMark(request.correlationId)}]`
-}
 
 /**
  * `repository` is the URL of the pipeline's (first) code source, exactly as the pipeline names it: the branch and
@@ -35,6 +25,6 @@ export function buildRunParams(request: StartRequest, repository?: string): stri
     params.branchModeBranchs = [request.branch]
   }
   if (request.tag !== undefined && repository !== undefined) params.runningTags = { [repository]: request.tag }
-  params.comment = runComment(request)
+  params.comment = markedMessage(request)
   return JSON.stringify(params)
 }

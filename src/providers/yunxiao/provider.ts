@@ -2,8 +2,9 @@ import { RelayError } from '../../core/errors.js'
 import type { VendorClient } from '../../core/vendor-client.js'
 import type { YunxiaoSettings } from '../../inputs/yunxiao.js'
 import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
-import { arrayOf, numberOf, record, stringOf, type JsonRecord } from '../json.js'
-import { buildRunParams, correlationMark } from './params.js'
+import { arrayOf, numberOf, record, stringOf, timeOf, type JsonRecord } from '../json.js'
+import { buildRunParams } from './params.js'
+import { LOOKUP_SKEW_MS, correlationMark } from '../mark.js'
 import type { Route, YunxiaoRoutes } from './routes.js'
 import { atManualGate, partStatus, runMeaning } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
@@ -18,8 +19,6 @@ import { stopUnlessEnded } from '../stop.js'
 /** The console page of a run (Flow's own pipeline links are https://flow.aliyun.com/pipelines/<id>/current). */
 export const CONSOLE_BASE = 'https://flow.aliyun.com'
 
-// Runs that started well before our request cannot be ours (five minutes allow for clock skew).
-const LOOKUP_SKEW_MS = 300_000
 const LIST_SIZE = 10
 // Without the mark, only a run created this close to the request counts as ours.
 const RECENT_WINDOW_MS = 60_000
@@ -163,7 +162,7 @@ export class YunxiaoProvider implements Provider {
     const answer = await this.send(this.routes.list(LIST_SIZE), 'list the newest runs', options)
     const items = Array.isArray(answer) ? arrayOf(answer) : arrayOf(record(answer).pipelineRuns)
     return items
-      .map(item => ({ id: stringOf(item.pipelineRunId), startedAt: positive(numberOf(item.startTime)), item }))
+      .map(item => ({ id: stringOf(item.pipelineRunId), startedAt: timeOf(item.startTime), item }))
       .filter((run): run is { id: string; startedAt: number | undefined; item: JsonRecord } => run.id !== undefined)
       .sort((a, b) => Number(b.id) - Number(a.id))
   }
@@ -184,14 +183,14 @@ export class YunxiaoProvider implements Provider {
     const meaning = runMeaning(rawStatus, jobs)
     const latestStart = latest(jobs.map(job => job.startedAt))
     const latestEnd = latest(jobs.map(job => job.endedAt))
-    const updatedAt = positive(numberOf(detail.updateTime))
+    const updatedAt = timeOf(detail.updateTime)
     return {
       ...this.refFor(stringOf(detail.pipelineRunId) ?? runId),
       status: meaning.status,
       rawStatus,
       terminal: meaning.terminal,
-      startedAt: positive(numberOf(detail.startTime)) ?? positive(numberOf(detail.createTime)),
-      endedAt: meaning.terminal ? (positive(numberOf(detail.endTime)) ?? latestEnd ?? updatedAt) : undefined,
+      startedAt: timeOf(detail.startTime) ?? timeOf(detail.createTime),
+      endedAt: meaning.terminal ? (timeOf(detail.endTime) ?? latestEnd ?? updatedAt) : undefined,
       // A retried job starts (and ends) again, so the latest job times change with every attempt; a finished run's
       // job times do not change otherwise.
       attempt: jobs.length > 0 ? `${latestStart ?? ''}/${latestEnd ?? ''}` : `${updatedAt ?? ''}`,
@@ -259,8 +258,8 @@ function jobsOf(detail: JsonRecord): Job[] {
         stage: stageName,
         status: partStatus(rawStatus),
         rawStatus,
-        startedAt: positive(numberOf(job.startTime)),
-        endedAt: positive(numberOf(job.endTime)),
+        startedAt: timeOf(job.startTime),
+        endedAt: timeOf(job.endTime),
         actions: arrayOf(job.actions)
           .map(action => stringOf(action.type))
           .filter((type): type is string => type !== undefined)
@@ -297,10 +296,6 @@ function listJobs(jobs: readonly Job[]): string {
 }
 
 /** Yunxiao reports 0 (or nothing) for a time that has not come yet. */
-function positive(value: number | undefined): number | undefined {
-  return value === undefined || value <= 0 ? undefined : value
-}
-
 function latest(values: readonly (number | undefined)[]): number | undefined {
   const known = values.filter((value): value is number => value !== undefined)
   return known.length === 0 ? undefined : Math.max(...known)
