@@ -64,20 +64,6 @@ export type Fault<Op extends string = string> = StatusFault<Op> | ThrottleFault<
 
 export type FaultKind = Fault['kind']
 
-export const FAULT_KINDS: readonly FaultKind[] = [
-  'status',
-  'throttle',
-  'slow',
-  'huge',
-  'drop',
-  'accept-then-cut',
-  'reset-mid-body',
-  'malformed',
-  'html',
-  'empty',
-  'wrong-shape'
-]
-
 /**
  * Whether the request is carried out when the fault does not say. A refused request (status,
  * throttle, a gateway's HTML 502) did nothing; a broken or garbled answer (cut, malformed,

@@ -3,7 +3,7 @@
 // document; it deliberately shares nothing with src/, so it is an independent check of our client.
 import { createHash, createHmac } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import { decodeLenient, encodeRfc3986 } from './rfc3986.js'
+import { decodeLenient, encodeRfc3986 } from '../../shared/percent-encoding.js'
 import { receivedHeader } from '../../shared/api-types.js'
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256'
