@@ -79,20 +79,15 @@ export const FLAVOURS: Readonly<Record<FlavourId, Flavour>> = {
     },
     signsWithTime: true
   },
-  'bkci-v4': {
-    id: 'bkci-v4',
-    make: options => bkciWorld('v4', options),
-    placeholderRunId: 'b-0123456789abcdef0123456789abcdef',
-    vendorError: { body: { status: 2101047, message: '流水线已被锁定', data: null }, cause: /2101047/ },
-    expiredCredential: {
-      fault: { kind: 'status', status: 401, errorCode: '1640101', errorMsg: 'App authentication failed [reason="bk_app_code or bk_app_secret is incorrect"]' },
-      hint: /did not accept the app: check app_code and app_secret/
-    },
-    signsWithTime: false
-  },
-  'bkci-v3': {
-    id: 'bkci-v3',
-    make: options => bkciWorld('v3', options),
+  'bkci-v4': bkciFlavour('v4'),
+  'bkci-v3': bkciFlavour('v3')
+}
+
+/** bk-ci's two APIs answer faults alike: same gateway, same error envelope. */
+function bkciFlavour(api: 'v4' | 'v3'): Flavour {
+  return {
+    id: `bkci-${api}`,
+    make: options => bkciWorld(api, options),
     placeholderRunId: 'b-0123456789abcdef0123456789abcdef',
     vendorError: { body: { status: 2101047, message: '流水线已被锁定', data: null }, cause: /2101047/ },
     expiredCredential: {
