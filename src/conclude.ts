@@ -1,0 +1,96 @@
+import { describeError } from './core/errors.js'
+import type { Host } from './host/types.js'
+import type { Settings } from './inputs/index.js'
+import type { JobState, Provider, RunRef, Status } from './providers/types.js'
+import { jobLines, jobName, runDurationSeconds, summaryMarkdown } from './report.js'
+import type { Begun } from './begin.js'
+import type { Outcome } from './follow.js'
+import type { Deps } from './main.js'
+
+/** Concluding a followed run: its outputs, the jobs, failed jobs' log tails, the summary, and whether the step fails. */
+
+export async function conclude(settings: Settings, provider: Provider, outcome: Outcome, deps: Deps): Promise<void> {
+  const { host } = deps
+  const { begun, result } = outcome
+  const state = result.state
+  const status: Status = result.outcome === 'timed_out' ? 'timed_out' : (state?.status ?? 'unknown')
+  const rawStatus = state?.rawStatus ?? ''
+  const duration = runDurationSeconds(state)
+  const run: RunRef = { ...begun.run, runNumber: state?.runNumber ?? begun.run.runNumber, url: state?.url ?? begun.run.url }
+
+  host.setOutput('status', status)
+  host.setOutput('raw_status', rawStatus)
+  if (duration !== undefined) host.setOutput('duration_seconds', String(duration))
+  if (run.url !== undefined) host.setOutput('run_url', run.url)
+
+  if (state !== undefined && state.jobs.length > 0) {
+    await host.group(`Jobs of run ${run.runNumber === undefined ? run.runId : `#${run.runNumber}`}`, async () => {
+      for (const line of jobLines(state)) host.info(line)
+    })
+  }
+  const failedJobs = state?.jobs.filter(job => job.status === 'failed') ?? []
+  for (const job of failedJobs) {
+    host.annotateError(job.message ?? `${jobName(job)} failed`, `${provider.displayName}: ${jobName(job)} failed`)
+  }
+  const note = result.outcome === 'timed_out' ? `Stopped waiting after ${settings.timeoutMs / 1000} s; the run goes on` : undefined
+  const logTails = await readLogTails(provider, run, failedJobs, host)
+  await host.writeSummary(
+    summaryMarkdown({
+      providerName: provider.displayName,
+      pipelineId: run.pipelineId ?? settings.pipelineId,
+      operation: settings.operation,
+      run,
+      status,
+      rawStatus,
+      state,
+      durationSeconds: duration,
+      note,
+      logTails
+    })
+  )
+
+  const failure =
+    outcome.unreadable !== undefined && result.outcome === 'timed_out'
+      ? `The state of run ${run.runId} could not be read before the timeout: ${outcome.unreadable.describe()}`
+      : failureOf(settings, { ...begun, run }, status, result.outcome === 'not_waited', failedJobs)
+  if (failure === undefined) {
+    host.info(`Run ${run.runId} ${result.outcome === 'not_waited' ? `is ${status}; not waiting for it (wait: false)` : `ended: ${status}`}`)
+  } else if (settings.propagateFailure) {
+    host.setFailed(failure)
+  } else {
+    host.warning(`${failure} (propagate_failure is false, so this step succeeds)`)
+  }
+}
+
+// The summary shows the end of at most this many failed jobs' logs, this many lines each.
+const LOG_TAIL_JOBS = 3
+const LOG_TAIL_LINES = 30
+
+/** The last lines of the failed jobs' logs, where the provider serves logs; a failed read only warns. */
+async function readLogTails(provider: Provider, run: RunRef, failedJobs: readonly JobState[], host: Host): Promise<{ job: string; lines: string[] }[]> {
+  const tails: { job: string; lines: string[] }[] = []
+  if (provider.logTail === undefined) return tails
+  for (const job of failedJobs.slice(0, LOG_TAIL_JOBS)) {
+    try {
+      tails.push({ job: jobName(job), lines: await provider.logTail(run, job, LOG_TAIL_LINES) })
+    } catch (error) {
+      host.warning(`Could not read the log of ${jobName(job)}: ${describeError(error)}`)
+    }
+  }
+  return tails
+}
+
+/** Why the step should fail, or undefined when the outcome is what the user asked for. */
+function failureOf(settings: Settings, begun: Begun, status: Status, notWaited: boolean, failedJobs: readonly JobState[]): string | undefined {
+  const id = begun.run.runNumber === undefined ? begun.run.runId : `#${begun.run.runNumber} (${begun.run.runId})`
+  if (settings.operation === 'cancel') {
+    if (begun.alreadyEnded === true || status === 'canceled' || notWaited) return undefined
+    return status === 'timed_out' ? `Run ${id} did not stop within the timeout` : `Run ${id} ended ${status} instead of canceled`
+  }
+  if (notWaited || status === 'succeeded') return undefined
+  if (status === 'timed_out') return `Run ${id} did not end within the timeout (${settings.timeoutMs / 1000} s); it is still going on`
+  const first = failedJobs[0]
+  const cause = first === undefined ? '' : `: ${jobName(first)} failed${first.message === undefined ? '' : ` (${first.message})`}`
+  const more = failedJobs.length > 1 ? ` and ${failedJobs.length - 1} more job(s)` : ''
+  return `Run ${id} ${status}${cause}${more}`
+}
