@@ -41,12 +41,14 @@ describe('run: start and wait', () => {
     expect(host.annotations).toEqual([{ message: 'exit code 2', title: 'Huawei CodeArts Pipeline: Build / Compile failed' }])
   })
 
-  test('propagate_failure false turns a failed run into a warning', async () => {
+  test('propagate_failure false turns a failed run into a warning, and its failed jobs into warnings, not error annotations', async () => {
     const { host, transport, go } = setup({ propagate_failure: 'false' })
     transport.on('POST /run', json(200, { pipeline_run_id: RUN })).always('GET /detail', json(200, detail('FAILED')))
     await go()
     expect(host.failure).toBeUndefined()
     expect(host.outputs.status).toBe('failed')
+    expect(host.annotations).toEqual([])
+    expect(host.lines).toContain('warning: Huawei CodeArts Pipeline: Build / Compile failed: exit code 2')
   })
 
   test('an hour-long wait ends timed_out on the fake clock, with the run left going', async () => {
@@ -73,8 +75,22 @@ describe('run: start and wait', () => {
     transport.on('POST /run', json(200, { pipeline_run_id: RUN })).on('GET /detail', json(200, detail('RUNNING')))
     await go()
     expect(host.failure).toBeUndefined()
-    expect(host.outputs).toMatchObject({ run_id: RUN, status: 'running' })
+    expect(host.outputs).toMatchObject({ run_id: RUN, status: 'running', run_number: '7' })
     expect(transport.count('GET /detail')).toBe(1)
+  })
+
+  test('the settings log shows only what applies to the operation', async () => {
+    const started = setup({ variables: 'ENV=prod', jobs: 'job-a' })
+    started.transport.on('POST /run', json(200, { pipeline_run_id: RUN })).always('GET /detail', json(200, detail('COMPLETED')))
+    await started.go()
+    expect(started.host.lines).toEqual(expect.arrayContaining(['variables: ENV', 'jobs: job-a', expect.stringMatching(/^wait: up to 1h 0m 0s until the run ends, poll auto$/)]))
+
+    const canceled = setup({ operation: 'cancel', run_id: RUN })
+    canceled.transport.on('POST /stop', json(200, { success: true })).always('GET /detail', json(200, detail('CANCELED')))
+    await canceled.go()
+    expect(canceled.host.failure).toBeUndefined()
+    expect(canceled.host.lines.filter(line => /^(variables|jobs):/.test(line))).toEqual([])
+    expect(canceled.host.lines).toContainEqual(expect.stringMatching(/^wait: up to 1h 0m 0s until the run shows it stopped/))
   })
 
   test('the token is masked and never appears in outputs, logs or the summary', async () => {

@@ -22,6 +22,8 @@ export async function conclude(settings: Settings, provider: Provider, outcome: 
   host.setOutput('raw_status', rawStatus)
   if (duration !== undefined) host.setOutput('duration_seconds', String(duration))
   if (run.url !== undefined) host.setOutput('run_url', run.url)
+  // Also when the run was not waited for: the one read made for `wait: false` is where the number comes from.
+  if (run.runNumber !== undefined) host.setOutput('run_number', run.runNumber)
 
   if (state !== undefined && state.jobs.length > 0) {
     await host.group(`Jobs of run ${run.runNumber === undefined ? run.runId : `#${run.runNumber}`}`, async () => {
@@ -30,7 +32,11 @@ export async function conclude(settings: Settings, provider: Provider, outcome: 
   }
   const failedJobs = state?.jobs.filter(job => job.status === 'failed') ?? []
   for (const job of failedJobs) {
-    host.annotateError(job.message ?? `${jobName(job)} failed`, `${provider.displayName}: ${jobName(job)} failed`)
+    const title = `${provider.displayName}: ${jobName(job)} failed`
+    const message = job.message ?? `${jobName(job)} failed`
+    // A run the user said may fail (propagate_failure: false) leaves a green step: error annotations on it would contradict it.
+    if (settings.propagateFailure) host.annotateError(message, title)
+    else host.warning(`${title}: ${message}`)
   }
   const note = result.outcome === 'timed_out' ? `Stopped waiting after ${settings.timeoutMs / 1000} s; the run goes on` : undefined
   const logTails = await readLogTails(provider, run, failedJobs, host)

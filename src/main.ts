@@ -71,16 +71,21 @@ async function runMain(deps: Deps): Promise<void> {
   }
 }
 
-/** The resolved settings, for the log: everything but the credentials, which are only named. */
+/** The resolved settings, for the log: everything but the credentials, which are only named; and only what applies to the operation. */
 function describeSettings(settings: Settings, provider: Provider): string[] {
-  const waitLine = settings.wait
-    ? `wait: up to ${formatDuration(settings.timeoutMs)}, poll ${settings.pollInterval === 'auto' ? 'auto' : formatDuration(settings.pollInterval)}`
-    : 'wait: no'
-  return [
+  const { operation } = settings
+  const lines = [
     `provider: ${settings.provider} (${provider.displayName})`,
     ...provider.describe(),
-    `operation: ${settings.operation} on ${settings.pipelineId === '' ? 'the pipeline of its file' : `pipeline ${settings.pipelineId}`}${settings.runId === undefined ? '' : `, run ${settings.runId}`}`,
-    waitLine,
-    `variables: ${settings.variables.length === 0 ? 'none' : settings.variables.map(variable => variable.name).join(', ')}`
+    `operation: ${operation} on ${settings.pipelineId === '' ? 'the pipeline of its file' : `pipeline ${settings.pipelineId}`}${settings.runId === undefined ? '' : `, run ${settings.runId}`}`
   ]
+  const until = operation === 'cancel' ? 'the run shows it stopped' : 'the run ends'
+  lines.push(
+    settings.wait
+      ? `wait: up to ${formatDuration(settings.timeoutMs)} until ${until}, poll ${settings.pollInterval === 'auto' ? 'auto' : formatDuration(settings.pollInterval)}`
+      : 'wait: no'
+  )
+  if (operation === 'run') lines.push(`variables: ${settings.variables.length === 0 ? 'none' : settings.variables.map(variable => variable.name).join(', ')}`)
+  if ((operation === 'run' || operation === 'retry') && settings.jobs.length > 0) lines.push(`jobs: ${settings.jobs.join(', ')}`)
+  return lines
 }
