@@ -261,7 +261,8 @@ describe('readSettings: what valid inputs become', () => {
       pollInterval: 'auto',
       requestTimeoutMs: 40_000,
       propagateFailure: true,
-      cancelOnAbort: true
+      cancelOnAbort: true,
+      logs: 'failed'
     })
   })
 

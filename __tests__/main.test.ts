@@ -199,3 +199,19 @@ describe('cancel on abort', () => {
     expect(transport.requests).toHaveLength(0)
   })
 })
+
+describe('waiting is never silent', () => {
+  test('a run with no change for 20 minutes prints a heartbeat at least every 5 minutes, with its state and link', async () => {
+    const { host, transport, clock, go } = setup({ operation: 'watch', run_id: RUN, poll_interval: '2m', timeout: '21m' })
+    const started = clock.now()
+    transport.always('GET /detail', () => json(200, detail(clock.now() - started >= 20 * 60_000 ? 'COMPLETED' : 'RUNNING')))
+    await go()
+    expect(host.outputs.status).toBe('succeeded')
+    const beats = host.lines.filter(line => / still running/.test(line))
+    expect(beats.map(line => line.slice(0, 7))).toEqual(['[05:00]', '[10:00]', '[15:00]'])
+    expect(beats[0]).toMatch(new RegExp(`^\\[05:00\\] still running; now: Build / Compile running — https://\\S+/${RUN}\\?v=1$`))
+    // The 2-minute pauses are cut where a heartbeat is due, and never stretched.
+    expect(clock.sleeps.every(ms => ms <= 120_000)).toBe(true)
+    expect(clock.sleeps).toContain(60_000)
+  })
+})

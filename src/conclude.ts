@@ -1,8 +1,7 @@
-import { describeError } from './core/errors.js'
-import type { Host } from './host/types.js'
 import type { Settings } from './inputs/index.js'
 import type { JobState, Provider, RunRef, Status } from './providers/types.js'
 import { jobLines, jobName, runDurationSeconds, summaryMarkdown } from './report.js'
+import { ANNOTATION_LINES, readFailedTails, type LogTail } from './remote-logs.js'
 import type { Begun } from './begin.js'
 import type { Outcome } from './follow.js'
 import type { Deps } from './main.js'
@@ -31,15 +30,17 @@ export async function conclude(settings: Settings, provider: Provider, outcome: 
     })
   }
   const failedJobs = state?.jobs.filter(job => job.status === 'failed') ?? []
+  const tails = await failedJobTails(settings, provider, run, failedJobs, outcome, deps)
   for (const job of failedJobs) {
     const title = `${provider.displayName}: ${jobName(job)} failed`
-    const message = job.message ?? `${jobName(job)} failed`
+    const lastLines = tails.find(tail => tail.job === job)?.lines.slice(-ANNOTATION_LINES) ?? []
+    const message = [job.message ?? `${jobName(job)} failed`, ...(lastLines.length === 0 ? [] : ['Last lines of its log:', ...lastLines])].join('\n')
     // A run the user said may fail (propagate_failure: false) leaves a green step: error annotations on it would contradict it.
     if (settings.propagateFailure) host.annotateError(message, title)
     else host.warning(`${title}: ${message}`)
   }
   const note = result.outcome === 'timed_out' ? `Stopped waiting after ${settings.timeoutMs / 1000} s; the run goes on` : undefined
-  const logTails = await readLogTails(provider, run, failedJobs, host)
+  const logTails = tails.map(tail => ({ job: jobName(tail.job), lines: tail.lines }))
   await host.writeSummary(
     summaryMarkdown({
       providerName: provider.displayName,
@@ -68,20 +69,20 @@ export async function conclude(settings: Settings, provider: Provider, outcome: 
   }
 }
 
-// The summary shows the end of at most this many failed jobs' logs, this many lines each.
-const LOG_TAIL_JOBS = 3
-const LOG_TAIL_LINES = 30
-
-/** The last lines of the failed jobs' logs, where the provider serves logs; a failed read only warns. */
-async function readLogTails(provider: Provider, run: RunRef, failedJobs: readonly JobState[], host: Host): Promise<{ job: string; lines: string[] }[]> {
-  const tails: { job: string; lines: string[] }[] = []
-  if (provider.logTail === undefined) return tails
-  for (const job of failedJobs.slice(0, LOG_TAIL_JOBS)) {
-    try {
-      tails.push({ job: jobName(job), lines: await provider.logTail(run, job, LOG_TAIL_LINES) })
-    } catch (error) {
-      host.warning(`Could not read the log of ${jobName(job)}: ${describeError(error)}`)
-    }
+/**
+ * The end of the failed jobs' logs, for the report on every host: in a collapsed group of the log
+ * (the command line's stderr), then the summary and the annotations. `logs: all` already printed
+ * them and kept their last lines; `failed` reads them now; `none` asks for nothing.
+ */
+async function failedJobTails(settings: Settings, provider: Provider, run: RunRef, failedJobs: readonly JobState[], outcome: Outcome, deps: Deps): Promise<LogTail[]> {
+  const { host } = deps
+  if (settings.logs === 'none' || failedJobs.length === 0) return []
+  if (outcome.live !== undefined) return outcome.live.tails(failedJobs)
+  const tails = await readFailedTails(provider, run, failedJobs, host)
+  for (const tail of tails) {
+    await host.group(`End of the log of ${jobName(tail.job)} (last ${tail.lines.length} lines)`, async () => {
+      for (const line of tail.lines) host.info(line)
+    })
   }
   return tails
 }

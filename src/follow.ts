@@ -5,6 +5,7 @@ import type { Host } from './host/types.js'
 import type { Settings } from './inputs/index.js'
 import type { Provider, RunState } from './providers/types.js'
 import { stateLine } from './report.js'
+import { LiveLogs } from './remote-logs.js'
 import type { Begun } from './begin.js'
 import type { Deps } from './main.js'
 
@@ -15,7 +16,15 @@ export interface Outcome {
   result: WaitResult | { outcome: 'not_waited'; state?: RunState }
   /** The last failed status read, when no read ever succeeded: the cause of a wait that saw nothing. */
   unreadable?: RelayError
+  /** The streamed logs (`logs: all`): the report's tails come from what they read. */
+  live?: LiveLogs
 }
+
+// Never longer than this without a line while waiting: CI systems kill a silent step (CircleCI
+// after 10 minutes), and people take a silent log for a hang.
+export const HEARTBEAT_MS = 5 * 60_000
+// A heartbeat line stays short: the state part is cut to this many characters.
+const HEARTBEAT_STATE_CHARS = 160
 
 export async function follow(settings: Settings, provider: Provider, begun: Begun, deps: Deps, started: number): Promise<Outcome> {
   const { host, clock, signal } = deps
@@ -29,7 +38,15 @@ export async function follow(settings: Settings, provider: Provider, begun: Begu
   }
   const warnedUnknown = new Set<string>()
   let lastReadError: RelayError | undefined
-  const interval = settings.pollInterval === 'auto' ? await autoPolicy(settings, provider, host) : fixedInterval(settings.pollInterval)
+  let lastLineAt = clock.now()
+  const said = (): void => {
+    lastLineAt = clock.now()
+  }
+  const live = settings.logs === 'all' ? new LiveLogs(provider, begun.run, host) : undefined
+  if (live !== undefined && !live.available) host.warning(`logs: all: pipeline-relay cannot read job logs from ${provider.displayName}; only state changes are shown`)
+  const policy = settings.pollInterval === 'auto' ? await autoPolicy(settings, provider, host) : fixedInterval(settings.pollInterval)
+  // The pause never runs past the next heartbeat: a read is due by then, to say something true.
+  const interval: IntervalPolicy = context => Math.min(policy(context), Math.max(0, lastLineAt + HEARTBEAT_MS - (context.nowMs ?? clock.now())))
   const result = await waitForRunEnd({
     getState: remainingMs => provider.getState(begun.run, { budgetMs: Math.min(remainingMs, 60_000) }),
     clock,
@@ -44,13 +61,29 @@ export async function follow(settings: Settings, provider: Provider, begun: Begu
       }
       if (state.runNumber !== undefined) host.setOutput('run_number', state.runNumber)
       host.info(`[${formatElapsed(elapsedMs)}] ${stateLine(state)}`)
+      said()
+    },
+    async onRead(state, elapsedMs) {
+      if (live !== undefined && (state.terminal ? await live.finish(state) : await live.poll(state)) > 0) said()
+      if (!state.terminal && clock.now() - lastLineAt >= HEARTBEAT_MS) {
+        host.info(heartbeatLine(state, elapsedMs, begun.run.url))
+        said()
+      }
     },
     onPollError(error, failures) {
       lastReadError = error
       host.warning(`Could not read the run's state (${failures} in a row): ${error.describe()}. Still waiting`)
+      said()
     }
   })
-  return { begun, result, unreadable: result.state === undefined ? lastReadError : undefined }
+  return { begun, result, unreadable: result.state === undefined ? lastReadError : undefined, live }
+}
+
+/** `[25:00] still running (RUNNING); now: Build / Compile running — https://…`: what a long quiet wait is doing. */
+export function heartbeatLine(state: RunState, elapsedMs: number, url: string | undefined): string {
+  const now = stateLine(state)
+  const short = now.length > HEARTBEAT_STATE_CHARS ? `${now.slice(0, HEARTBEAT_STATE_CHARS - 1)}…` : now
+  return `[${formatElapsed(elapsedMs)}] still ${short}${url === undefined ? '' : ` — ${url}`}`
 }
 
 // How many recent runs `poll_interval: auto` learns from: one list page on every vendor.

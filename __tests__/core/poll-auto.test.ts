@@ -54,7 +54,10 @@ describe('poll_interval auto in the step', () => {
     expect(JSON.parse(transport.requests[1]!.body!)).toMatchObject({ limit: 20, status: ['COMPLETED'] })
     // Far from the earliest plausible end (5.5 minutes here) the run is read once a minute; this
     // one-stage run gives no stage signal, so from there every 8 s. A fixed 10 s would read 49 times.
-    expect(clock.sleeps.slice(0, 9)).toEqual([5_000, 5_000, 10_000, 20_000, 40_000, 60_000, 60_000, 60_000, 60_000])
+    // The ninth pause is cut short by the heartbeat: five minutes after the last line (the start),
+    // a read is due so that the log says the run is still going.
+    expect(clock.sleeps.slice(0, 9)).toEqual([5_000, 5_000, 10_000, 20_000, 40_000, 60_000, 60_000, 60_000, 40_000])
+    expect(host.lines).toContainEqual(expect.stringMatching(/^\[05:00\] still running/))
     expect(transport.count('GET /detail')).toBeLessThan(35)
     expect(host.lines).toContain('debug: poll_interval auto: 20 recent successful runs, median 8m 0s')
   })

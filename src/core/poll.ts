@@ -24,6 +24,8 @@ export interface WaitOptions {
   /** How long the run may keep showing the previous attempt before we call the retry ineffective. */
   newAttemptGraceMs?: number
   onState?(state: RunState, elapsedMs: number): void
+  /** After every successful read of the current attempt (changed or not), awaited: log pages, heartbeats. */
+  onRead?(state: RunState, elapsedMs: number): Promise<void>
   onPollError?(error: RelayError, consecutiveFailures: number): void
 }
 
@@ -49,6 +51,7 @@ export async function waitForRunEnd(options: WaitOptions): Promise<WaitResult> {
         options.onState?.(state, clock.now() - started)
       }
       if (seenNewAttempt) latest = state
+      if (seenNewAttempt) await options.onRead?.(state, clock.now() - started)
       if (seenNewAttempt && state.terminal) return { outcome: 'ended', state }
       if (!seenNewAttempt && clock.now() - started > graceMs) {
         throw new RelayError(

@@ -154,7 +154,8 @@ const HELP: Partial<Record<InputName, string>> = {
   poll_interval: 'auto, or a fixed pause between status reads (15s)',
   request_timeout: 'bound on each HTTP request',
   propagate_failure: 'exit 1 when the run fails, is canceled or the wait times out',
-  cancel_on_abort: 'on Ctrl-C, SIGINT or SIGTERM, stop the run this command started'
+  cancel_on_abort: 'on Ctrl-C, SIGINT or SIGTERM, stop the run this command started',
+  logs: 'failed (failed jobs\' last lines), all (every job\'s log, live) or none'
 }
 
 export function commandLineHelp(): string {

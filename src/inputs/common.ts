@@ -7,6 +7,10 @@ import { invalid, type Given, type Read } from './names.js'
 export type Operation = 'run' | 'retry' | 'cancel' | 'watch'
 export const OPERATIONS: readonly Operation[] = ['run', 'retry', 'cancel', 'watch']
 
+/** How much of the remote run's log is shown: the failed jobs' last lines, everything live, or nothing (no log request at all). */
+export type LogsMode = 'failed' | 'all' | 'none'
+export const LOGS_MODES: readonly LogsMode[] = ['failed', 'all', 'none']
+
 export interface CommonSettings {
   readonly operation: Operation
   readonly pipelineId: string
@@ -25,6 +29,7 @@ export interface CommonSettings {
   readonly requestTimeoutMs: number
   readonly propagateFailure: boolean
   readonly cancelOnAbort: boolean
+  readonly logs: LogsMode
 }
 
 const MAX_TIMEOUT_MS = 7 * 24 * 3_600_000
@@ -55,6 +60,9 @@ export function readCommon(read: Read, given: Given, pipelineIdOnRun: 'required'
   const pollInterval = read('poll_interval') === 'auto' ? 'auto' : readDuration(read, 'poll_interval', 50, MAX_TIMEOUT_MS)
   if (pollInterval !== 'auto' && pollInterval > timeoutMs) throw invalid('poll_interval', 'is longer than timeout; the wait would end before the first pause does')
 
+  const logs = read('logs')
+  if (!(LOGS_MODES as readonly string[]).includes(logs)) throw invalid('logs', `"${logs}" is not a logs mode; expected one of ${LOGS_MODES.join(', ')}`)
+
   const message = given('message') ? read('message') : undefined
   if (message !== undefined && message.length > MAX_MESSAGE_LENGTH) {
     throw invalid('message', `is ${message.length} characters long; at most ${MAX_MESSAGE_LENGTH} are allowed`)
@@ -76,7 +84,8 @@ export function readCommon(read: Read, given: Given, pipelineIdOnRun: 'required'
     pollInterval,
     requestTimeoutMs: readDuration(read, 'request_timeout', 100, 600_000),
     propagateFailure: readBoolean(read, 'propagate_failure'),
-    cancelOnAbort: readBoolean(read, 'cancel_on_abort')
+    cancelOnAbort: readBoolean(read, 'cancel_on_abort'),
+    logs: logs as LogsMode
   }
 }
 

@@ -14,7 +14,7 @@ import { COMMON_INPUTS, DEFAULTS, INPUT_NAMES, SECRET_INPUTS, invalid, type Inpu
  */
 
 export { DEFAULTS, INPUT_NAMES, SECRET_INPUTS, invalid, type InputName, type InputSource } from './names.js'
-export { OPERATIONS, MAX_MESSAGE_LENGTH, type CommonSettings, type Operation } from './common.js'
+export { OPERATIONS, LOGS_MODES, MAX_MESSAGE_LENGTH, type CommonSettings, type LogsMode, type Operation } from './common.js'
 export { parseVariables, readEndpoint } from './fields.js'
 export type { CodeArtsSettings, HuaweiCredentials } from './codearts.js'
 export type { YunxiaoSettings } from './yunxiao.js'

@@ -20,7 +20,8 @@ export const COMMON_INPUTS = [
   'poll_interval',
   'request_timeout',
   'propagate_failure',
-  'cancel_on_abort'
+  'cancel_on_abort',
+  'logs'
 ] as const
 
 /** Ids, endpoints and credentials: each provider reads some of these (PROVIDER_INPUTS). */
@@ -77,7 +78,8 @@ export const DEFAULTS: Partial<Record<InputName, string>> = {
   poll_interval: 'auto',
   request_timeout: '40s',
   propagate_failure: 'true',
-  cancel_on_abort: 'true'
+  cancel_on_abort: 'true',
+  logs: 'failed'
 }
 
 export function invalid(input: InputName, message: string): RelayError {

@@ -34,6 +34,13 @@ export interface RunRef {
   url?: string
 }
 
+/** A step of a job, where the vendor reports them (CodeArts steps, bk-ci tasks): what holds a log on some vendors. */
+export interface StepState {
+  id: string
+  name: string
+  status: PartStatus
+}
+
 export interface JobState {
   id: string
   name: string
@@ -45,6 +52,8 @@ export interface JobState {
   message?: string
   startedAt?: number
   endedAt?: number
+  /** Its steps, where the vendor lists them. */
+  steps?: readonly StepState[]
 }
 
 export interface RunState extends RunRef {
@@ -107,14 +116,30 @@ export interface Provider {
   retry(run: RunRef, request: RetryRequest): Promise<RunRef>
   cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome>
   getState(run: RunRef, options?: CallOptions): Promise<RunState>
-  /** The last lines of a job's log, for the summary of a failed run, where the vendor serves logs. */
+  /** The last lines of a job's log (at most `maxLines`), for a failed run's report, where the vendor serves logs. */
   logTail?(run: RunRef, job: JobState, maxLines: number): Promise<string[]>
+  /**
+   * One page of a job's log from `from` (undefined: its beginning), for streaming a live run: one
+   * request. The cursor is the vendor's own (an offset, a line number), opaque to the core.
+   */
+  readLog?(run: RunRef, job: JobState, from: LogCursor | undefined): Promise<LogPage>
   /**
    * How long the pipeline's recent successful runs took (ms, newest first, at most `limit`), from the
    * list request the provider already makes: one attempt, for `poll_interval: auto` to shape its
    * pauses. Best effort: the core ignores a failure.
    */
   recentDurations?(limit: number): Promise<number[]>
+}
+
+/** Where a job's log goes on: the vendor's offset or line number, as the provider writes it. */
+export type LogCursor = string
+
+export interface LogPage {
+  lines: string[]
+  /** Where the next page starts; the same cursor again when nothing new was there. */
+  next: LogCursor
+  /** The vendor has more of this log now (another page), or the job may still write more. */
+  more: boolean
 }
 
 /** What the core hands a provider factory: the transport, time, the log, and the abort signal. */
