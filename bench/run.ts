@@ -1,9 +1,9 @@
 /**
- * `npm run bench`: start-up, polling and long-wait figures, one table each, and
+ * `npm run bench`: start-up, polling, long-wait and log-streaming figures, one table each, and
  * bench/results/latest.json. Benchmarks report; they never fail on a figure (see bench/README.md).
  *
- *   npm run bench                          all three
- *   npm run bench -- --only polling        one or more of: startup, polling, long-wait
+ *   npm run bench                          all four
+ *   npm run bench -- --only polling        one or more of: startup, polling, long-wait, log-streaming
  *   npm run bench -- --pairs 60            more start-up pairs (default 40)
  *   npm run bench -- --bundle /tmp/old.js  start-up of another build (not written to latest.json)
  *   npm run bench -- --node /path/to/node  start-up on another node binary, e.g. Node 24 as the runners use
@@ -13,6 +13,7 @@ import { dirname, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runLongWait, type LongWaitResult } from './long-wait.js'
+import { runLogStreaming, type StreamingResult } from './log-streaming.js'
 import { describeMachine, machineLine } from './lib/machine.js'
 import { table } from './lib/table.js'
 import { DEFAULT_POLLING, runPolling, type PollingResult } from './polling.js'
@@ -20,7 +21,7 @@ import { DEFAULT_BUNDLE, runStartup, type StartupResult } from './startup.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const LATEST = resolve(HERE, 'results', 'latest.json')
-const BENCHMARKS = ['startup', 'polling', 'long-wait'] as const
+const BENCHMARKS = ['startup', 'polling', 'long-wait', 'log-streaming'] as const
 type Benchmark = (typeof BENCHMARKS)[number]
 
 const { values } = parseArgs({
@@ -47,6 +48,7 @@ interface Latest {
   startup?: Record<string, StartupResult & { at: string }>
   polling?: PollingResult & { at: string }
   longWait?: { at: string; policies: LongWaitResult[] }
+  logStreaming?: { at: string; policies: StreamingResult[] }
 }
 const latest: Latest = existsSync(LATEST) ? (JSON.parse(readFileSync(LATEST, 'utf8')) as Latest) : {}
 const at = new Date().toISOString()
@@ -123,6 +125,31 @@ if (selected('long-wait')) {
   )
   console.log('')
   latest.longWait = { at, policies }
+}
+
+if (selected('log-streaming')) {
+  const policies = await runLogStreaming()
+  console.log(
+    table(
+      'Log streaming (logs: all): one job writes 10,000 lines over 10 minutes, pages of 500 lines, 150 ms per request, fake clock',
+      ['policy', 'lines once, in order', 'status reads', 'log reads', 'lag p50 (s)', 'p95 (s)', 'max (s)', 'heap growth (KiB)'],
+      policies.map(policy => [
+        policy.name,
+        policy.printedOnceInOrder ? `${policy.lines}, yes` : `${policy.lines}, NO`,
+        policy.requests.status,
+        policy.requests.log,
+        policy.lagS.p50,
+        policy.lagS.p95,
+        policy.lagS.max,
+        policy.heap.growthKiB
+      ])
+    )
+  )
+  const missed = policies.filter(policy => !policy.lagP95WithinInterval).map(policy => policy.name)
+  console.log(`
+lag p95 within one poll interval: ${missed.length === 0 ? 'met' : `not met for ${missed.join(', ')}`}
+`)
+  latest.logStreaming = { at, policies }
 }
 
 latest.machine = machine

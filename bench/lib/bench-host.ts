@@ -35,7 +35,7 @@ export class BenchHost implements Host {
     return 'bench/pipeline-relay, workflow run 1'
   }
   debug(): void {}
-  info(): void {}
+  info(_message: string): void {}
   warning(): void {}
   error(): void {}
   async group<T>(_title: string, body: () => Promise<T>): Promise<T> {
