@@ -107,7 +107,7 @@ const BAD_INPUTS: [string, Inputs, InputName, string][] = [
   ['jobs on cancel', { operation: 'cancel', run_id: '12', jobs: '789' }, 'jobs', 'operation cancel takes no jobs'],
   ['jobs on watch', { operation: 'watch', run_id: '12', jobs: '789' }, 'jobs', 'operation watch takes no jobs'],
   ['failed_only false on retry without jobs', { ...RETRY, failed_only: 'false' }, 'failed_only', 'false needs jobs with yunxiao'],
-  ['jobs that are not ids', { ...RETRY, jobs: 'Build and test' }, 'jobs', 'is not an id'],
+  ['a job name too long to be one', { ...RETRY, jobs: 'x'.repeat(129) }, 'jobs', 'is longer than 128 characters; expected job ids or names'],
   // values
   ['the reserved variable version', { variables: 'version=1.2.3' }, 'variables', 'version is a reserved word in Yunxiao Flow and cannot be a variable name'],
   ['variables too large', { variables: `BIG=${'x'.repeat(70_000)}` }, 'variables', 'at most 65536 are sent in one run request'],

@@ -134,7 +134,7 @@ const BAD_INPUTS: [string, Inputs, InputName, string][] = [
   ['jobs with cancel', { ...CANCEL, jobs: 'job1' }, 'jobs', 'is not used with operation cancel'],
   ['jobs with watch', { ...WATCH, jobs: 'job1,job2' }, 'jobs', 'is not used with operation watch'],
   ['jobs with codearts retry', { ...RETRY, jobs: 'job1' }, 'jobs', 'is not used by codearts on retry: CodeArts re-runs the failed jobs of the run itself'],
-  ['jobs with a bad id', { jobs: 'job one' }, 'jobs', '"job one" is not an id; expected letters, digits, _ . : - (one per line or comma-separated)'],
+  ['jobs by a name that cannot be looked up', { jobs: 'job one' }, 'jobs', '"job one" is not an id (letters, digits, _ . : -), and this pipeline\'s jobs cannot be listed to look a name up; give the job\'s id'],
   ['failed_only false on retry', { ...RETRY, failed_only: 'false' }, 'failed_only', 'false is not supported by codearts: its retry re-runs the failed jobs only'],
   ['skip_failed true', { skip_failed: 'true' }, 'skip_failed', 'is only supported by bkci'],
   ['skip_failed true on retry', { ...RETRY, skip_failed: 'true' }, 'skip_failed', 'is only supported by bkci'],
@@ -262,7 +262,9 @@ describe('readSettings: what valid inputs become', () => {
       requestTimeoutMs: 40_000,
       propagateFailure: true,
       cancelOnAbort: true,
-      logs: 'failed'
+      logs: 'failed',
+      variablesCheck: 'strict',
+      outputPrefix: 'RELAY_'
     })
   })
 

@@ -4,6 +4,7 @@ import type { Host } from './host/types.js'
 import type { Settings } from './inputs/index.js'
 import type { Provider, RunRef, RunState } from './providers/types.js'
 import type { Deps } from './main.js'
+import { checkStart, idsOnly, resolveJobs, retryCandidates } from './chain.js'
 
 /** The first act of a step: start a run, retry one, ask for its stop, or pick up one to watch. */
 
@@ -21,6 +22,8 @@ export async function begin(settings: Settings, provider: Provider, deps: Deps):
     case 'run': {
       host.info(`Starting a run of ${settings.pipelineId === '' ? 'the pipeline' : `pipeline ${settings.pipelineId}`} on ${provider.displayName}`)
       const origin = host.origin()
+      const checked = await checkStart(settings, provider, host)
+      if (checked.jobs.join(',') !== settings.jobs.join(',')) host.info(`jobs: ${settings.jobs.map((given, index) => (given === checked.jobs[index] ? given : `${given} → ${checked.jobs[index] ?? ''}`)).join(', ')}`)
       const run = await startRun(
         provider,
         {
@@ -28,7 +31,7 @@ export async function begin(settings: Settings, provider: Provider, deps: Deps):
           branch: settings.branch,
           tag: settings.tag,
           message: settings.message ?? (origin === undefined ? undefined : `Started by pipeline-relay from ${origin}`),
-          jobs: settings.jobs,
+          jobs: checked.jobs,
           correlationId: newCorrelationId(clock)
         },
         { clock, log: host, signal: deps.signal }
@@ -36,7 +39,9 @@ export async function begin(settings: Settings, provider: Provider, deps: Deps):
       return { run }
     }
     case 'retry': {
-      const retried = await retryRun(provider, requireRun(existing), settings, { clock, log: host, signal: deps.signal })
+      const run = requireRun(existing)
+      const jobs = settings.jobs.length === 0 ? settings.jobs : await retryJobIds(settings.jobs, provider, run)
+      const retried = await retryRun(provider, run, { ...settings, jobs }, { clock, log: host, signal: deps.signal })
       host.info(`Retrying run ${retried.run.runId} (it had ${retried.previous.status}): ${retried.run.url ?? ''}`)
       return retried
     }
@@ -50,6 +55,12 @@ export async function begin(settings: Settings, provider: Provider, deps: Deps):
       host.info(`Watching run ${requireRun(existing).runId}`)
       return { run: requireRun(existing) }
   }
+}
+
+/** Retry `jobs` by name or id: names are looked up among the run's own jobs and steps (bk-ci tasks), where the vendor lists them. */
+async function retryJobIds(given: readonly string[], provider: Provider, run: RunRef): Promise<readonly string[]> {
+  const candidates = retryCandidates(await provider.getState(run))
+  return candidates.length === 0 ? idsOnly(given) : resolveJobs(given, candidates)
 }
 
 export function requireRun(run: RunRef | undefined): RunRef {

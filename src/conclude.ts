@@ -2,6 +2,7 @@ import type { Settings } from './inputs/index.js'
 import type { JobState, Provider, RunRef, Status } from './providers/types.js'
 import { jobLines, jobName, runDurationSeconds, summaryMarkdown } from './report.js'
 import { ANNOTATION_LINES, readFailedTails, type LogTail } from './remote-logs.js'
+import { readRunResults } from './chain.js'
 import type { Begun } from './begin.js'
 import type { Outcome } from './follow.js'
 import type { Deps } from './main.js'
@@ -23,6 +24,14 @@ export async function conclude(settings: Settings, provider: Provider, outcome: 
   if (run.url !== undefined) host.setOutput('run_url', run.url)
   // Also when the run was not waited for: the one read made for `wait: false` is where the number comes from.
   if (run.runNumber !== undefined) host.setOutput('run_number', run.runNumber)
+  if (result.outcome === 'ended' && settings.operation !== 'cancel') {
+    const produced = await readRunResults(provider, result.state, host)
+    if (produced !== undefined) {
+      host.setOutput('outputs', produced.outputs)
+      if (produced.artifacts !== undefined) host.setOutput('artifacts', produced.artifacts)
+      if (produced.attempt !== undefined) host.setOutput('attempt', produced.attempt)
+    }
+  }
 
   if (state !== undefined && state.jobs.length > 0) {
     await host.group(`Jobs of run ${run.runNumber === undefined ? run.runId : `#${run.runNumber}`}`, async () => {

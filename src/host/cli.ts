@@ -155,7 +155,9 @@ const HELP: Partial<Record<InputName, string>> = {
   request_timeout: 'bound on each HTTP request',
   propagate_failure: 'exit 1 when the run fails, is canceled or the wait times out',
   cancel_on_abort: 'on Ctrl-C, SIGINT or SIGTERM, stop the run this command started',
-  logs: 'failed (failed jobs\' last lines), all (every job\'s log, live) or none'
+  logs: 'failed (failed jobs\' last lines), all (every job\'s log, live) or none',
+  variables_check: 'strict (refuse a variable the pipeline would ignore) or warn',
+  output_prefix: 'GitLab only: prefix of the dotenv output names'
 }
 
 export function commandLineHelp(): string {

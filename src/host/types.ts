@@ -2,7 +2,17 @@ import type { ErrorKind } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import type { InputName } from '../inputs/index.js'
 
-export type OutputName = 'run_id' | 'pipeline_id' | 'run_url' | 'run_number' | 'status' | 'raw_status' | 'duration_seconds'
+export type OutputName =
+  | 'run_id'
+  | 'pipeline_id'
+  | 'run_url'
+  | 'run_number'
+  | 'status'
+  | 'raw_status'
+  | 'duration_seconds'
+  | 'outputs'
+  | 'artifacts'
+  | 'attempt'
 
 /** State handed from the main step to the post step. */
 export type StateName = 'isPost' | 'run_id' | 'pipeline_id' | 'finished'

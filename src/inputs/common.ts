@@ -11,6 +11,13 @@ export const OPERATIONS: readonly Operation[] = ['run', 'retry', 'cancel', 'watc
 export type LogsMode = 'failed' | 'all' | 'none'
 export const LOGS_MODES: readonly LogsMode[] = ['failed', 'all', 'none']
 
+/** What a variable the pipeline would ignore (undeclared, a constant) does: stop the start, or only warn. */
+export type VariablesCheck = 'strict' | 'warn'
+export const VARIABLES_CHECKS: readonly VariablesCheck[] = ['strict', 'warn']
+
+// A prefix of GitLab dotenv names: what GitLab takes as a variable name, with room for the output's own.
+const OUTPUT_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/
+
 export interface CommonSettings {
   readonly operation: Operation
   readonly pipelineId: string
@@ -30,6 +37,9 @@ export interface CommonSettings {
   readonly propagateFailure: boolean
   readonly cancelOnAbort: boolean
   readonly logs: LogsMode
+  readonly variablesCheck: VariablesCheck
+  /** GitLab: the dotenv names' prefix. */
+  readonly outputPrefix: string
 }
 
 const MAX_TIMEOUT_MS = 7 * 24 * 3_600_000
@@ -63,6 +73,13 @@ export function readCommon(read: Read, given: Given, pipelineIdOnRun: 'required'
   const logs = read('logs')
   if (!(LOGS_MODES as readonly string[]).includes(logs)) throw invalid('logs', `"${logs}" is not a logs mode; expected one of ${LOGS_MODES.join(', ')}`)
 
+  const variablesCheck = read('variables_check')
+  if (!(VARIABLES_CHECKS as readonly string[]).includes(variablesCheck)) {
+    throw invalid('variables_check', `"${variablesCheck}" is not a check; expected strict (refuse a variable the pipeline would ignore) or warn`)
+  }
+  const outputPrefix = read('output_prefix')
+  if (!OUTPUT_PREFIX.test(outputPrefix)) throw invalid('output_prefix', 'must be a variable-name prefix: a letter or _, then up to 31 letters, digits or _ (e.g. BUILD_)')
+
   const message = given('message') ? read('message') : undefined
   if (message !== undefined && message.length > MAX_MESSAGE_LENGTH) {
     throw invalid('message', `is ${message.length} characters long; at most ${MAX_MESSAGE_LENGTH} are allowed`)
@@ -85,7 +102,9 @@ export function readCommon(read: Read, given: Given, pipelineIdOnRun: 'required'
     requestTimeoutMs: readDuration(read, 'request_timeout', 100, 600_000),
     propagateFailure: readBoolean(read, 'propagate_failure'),
     cancelOnAbort: readBoolean(read, 'cancel_on_abort'),
-    logs: logs as LogsMode
+    logs: logs as LogsMode,
+    variablesCheck: variablesCheck as VariablesCheck,
+    outputPrefix
   }
 }
 

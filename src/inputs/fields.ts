@@ -68,9 +68,17 @@ export function parseList(read: Read, name: InputName): string[] {
     .map(item => item.trim())
     .filter(item => item !== '')
   for (const item of items) {
-    if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(item)) throw invalid(name, `"${item}" is not an id; expected letters, digits, _ . : - (one per line or comma-separated)`)
+    // A job may be named as well as given by id (the core resolves names where the pipeline lists its jobs).
+    if (item.length > 128) throw invalid(name, `"${item.slice(0, 40)}…" is longer than 128 characters; expected job ids or names, one per line or comma-separated`)
   }
   return items
+}
+
+const ID_FORM = /^[A-Za-z0-9_.:-]{1,128}$/
+
+/** True for what can be sent as a job id; a name with spaces or slashes must be resolved first. */
+export function looksLikeId(item: string): boolean {
+  return ID_FORM.test(item)
 }
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/

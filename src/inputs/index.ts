@@ -14,8 +14,8 @@ import { COMMON_INPUTS, DEFAULTS, INPUT_NAMES, SECRET_INPUTS, invalid, type Inpu
  */
 
 export { DEFAULTS, INPUT_NAMES, SECRET_INPUTS, invalid, type InputName, type InputSource } from './names.js'
-export { OPERATIONS, LOGS_MODES, MAX_MESSAGE_LENGTH, type CommonSettings, type LogsMode, type Operation } from './common.js'
-export { parseVariables, readEndpoint } from './fields.js'
+export { OPERATIONS, LOGS_MODES, MAX_MESSAGE_LENGTH, type CommonSettings, type LogsMode, type Operation, type VariablesCheck } from './common.js'
+export { looksLikeId, parseVariables, readEndpoint } from './fields.js'
 export type { CodeArtsSettings, HuaweiCredentials } from './codearts.js'
 export type { YunxiaoSettings } from './yunxiao.js'
 export type { BkciSettings } from './bkci.js'

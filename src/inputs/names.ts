@@ -21,7 +21,9 @@ export const COMMON_INPUTS = [
   'request_timeout',
   'propagate_failure',
   'cancel_on_abort',
-  'logs'
+  'logs',
+  'variables_check',
+  'output_prefix'
 ] as const
 
 /** Ids, endpoints and credentials: each provider reads some of these (PROVIDER_INPUTS). */
@@ -79,7 +81,9 @@ export const DEFAULTS: Partial<Record<InputName, string>> = {
   request_timeout: '40s',
   propagate_failure: 'true',
   cancel_on_abort: 'true',
-  logs: 'failed'
+  logs: 'failed',
+  variables_check: 'strict',
+  output_prefix: 'RELAY_'
 }
 
 export function invalid(input: InputName, message: string): RelayError {

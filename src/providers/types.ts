@@ -123,12 +123,53 @@ export interface Provider {
    * request. The cursor is the vendor's own (an offset, a line number), opaque to the core.
    */
   readLog?(run: RunRef, job: JobState, from: LogCursor | undefined): Promise<LogPage>
+  /** What the pipeline declares (variables, jobs), for checking a start before it is sent. */
+  describePipeline?(): Promise<PipelineDeclaration>
+  /** What an ended run produced (outputs, artifacts, attempt): read once, best effort. */
+  readResults?(run: RunRef): Promise<RunResults>
   /**
    * How long the pipeline's recent successful runs took (ms, newest first, at most `limit`), from the
    * list request the provider already makes: one attempt, for `poll_interval: auto` to shape its
    * pauses. Best effort: the core ignores a failure.
    */
   recentDurations?(limit: number): Promise<number[]>
+}
+
+/** A run variable as the pipeline declares it. */
+export interface DeclaredVariable {
+  name: string
+  /** False for a constant, or a variable the pipeline does not let a run set. */
+  settable: boolean
+  /** A run must give it: it has no default. */
+  required: boolean
+}
+
+/** A job (or task) a start can select or a retry can name, with the id the API takes. */
+export interface DeclaredJob {
+  id: string
+  name: string
+  stage?: string
+}
+
+/** What the pipeline declares, for checking a start before it is sent. A list the vendor does not give is undefined. */
+export interface PipelineDeclaration {
+  variables?: readonly DeclaredVariable[]
+  jobs?: readonly DeclaredJob[]
+}
+
+export interface Artifact {
+  name: string
+  size?: number
+  url?: string
+}
+
+/** What an ended run produced, where the vendor says. */
+export interface RunResults {
+  /** Name to value: bk-ci build variables, CodeArts step outputs. */
+  outputs: Readonly<Record<string, string>>
+  artifacts?: readonly Artifact[]
+  /** The attempt number, where the vendor counts them (bk-ci executeCount). */
+  attempt?: number
 }
 
 /** Where a job's log goes on: the vendor's offset or line number, as the provider writes it. */
