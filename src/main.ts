@@ -4,6 +4,7 @@ import { RelayError, describeError, toRelayError } from './core/errors.js'
 import { createNodeTransport, type Transport } from './core/http.js'
 import { CanceledInDoubt, newCorrelationId, retryRun, startRun, stopRun } from './core/operations.js'
 import { autoInterval, durationModel, fixedInterval, waitForRunEnd, type IntervalPolicy, type WaitResult } from './core/poll.js'
+import { outputText } from './core/vendor-text.js'
 import { createHost } from './host/detect.js'
 import type { Host } from './host/types.js'
 import { readSettings, type Settings } from './inputs/index.js'
@@ -142,14 +143,14 @@ function startsRuns(settings: Settings): boolean {
 function publishRun(host: Host, run: RunRef, ours: boolean, settings: Settings): void {
   const pipelineId = run.pipelineId ?? settings.pipelineId
   host.setOutput('run_id', run.runId)
-  if (pipelineId !== '') host.setOutput('pipeline_id', pipelineId)
+  if (pipelineId !== '') host.setOutput('pipeline_id', outputText(pipelineId))
   if (ours) {
     host.saveState('run_id', run.runId)
     // GitCode pipeline runs are addressed by pipeline too, and a run started from a file learns it late.
     if (run.pipelineId !== undefined) host.saveState('pipeline_id', run.pipelineId)
   }
   if (run.url !== undefined) host.setOutput('run_url', run.url)
-  if (run.runNumber !== undefined) host.setOutput('run_number', run.runNumber)
+  if (run.runNumber !== undefined) host.setOutput('run_number', outputText(run.runNumber))
 }
 
 interface Outcome {
@@ -184,7 +185,7 @@ async function follow(settings: Settings, provider: Provider, begun: Begun, deps
         warnedUnknown.add(state.rawStatus)
         host.warning(`${provider.displayName} reported a status pipeline-relay does not know: "${state.rawStatus}". Treating it as still in progress`)
       }
-      if (state.runNumber !== undefined) host.setOutput('run_number', state.runNumber)
+      if (state.runNumber !== undefined) host.setOutput('run_number', outputText(state.runNumber))
       host.info(`[${formatElapsed(elapsedMs)}] ${stateLine(state)}`)
     },
     onPollError(error, failures) {
@@ -232,7 +233,8 @@ async function conclude(settings: Settings, provider: Provider, outcome: Outcome
   const run: RunRef = { ...begun.run, runNumber: state?.runNumber ?? begun.run.runNumber, url: state?.url ?? begun.run.url }
 
   host.setOutput('status', status)
-  host.setOutput('raw_status', rawStatus)
+  // Vendor text: one printable line of at most 256 characters.
+  host.setOutput('raw_status', outputText(rawStatus))
   if (duration !== undefined) host.setOutput('duration_seconds', String(duration))
   if (run.url !== undefined) host.setOutput('run_url', run.url)
 
