@@ -116,7 +116,7 @@ export class CodeArtsPacProvider implements Provider {
     return this.refFor(newRunId, newPipelineId ?? pipelineId)
   }
 
-  cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
     return stopCodeArtsRun(this.client, `${this.runPath(run)}/stop`, run, options, () => this.getState(run, options))
   }
 

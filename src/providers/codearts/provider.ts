@@ -106,7 +106,7 @@ export class CodeArtsProvider implements Provider {
     return newRunId === undefined || newRunId === run.runId ? run : this.refFor(newRunId)
   }
 
-  cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
     return stopCodeArtsRun(this.client, `${this.runPath(run)}/stop`, run, options, () => this.getState(run, options))
   }
 
