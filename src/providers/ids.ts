@@ -18,8 +18,9 @@ export interface IdForm {
 
 export const ID_FORMS = {
   // reference/huawei-codearts.md §1.1: "IDs (project, pipeline, run) are 32 characters, digits and letters only"
-  // ([apidef] path params minLength=maxLength=32). The v6 GitCode pipeline ids and run ids take the same form (§3:
-  // the doc example answers with the same id format; the rerun vector V6 uses 32-character ids).
+  // ([apidef] path params minLength=maxLength=32). §3 states no form for the v6 GitCode pipeline and run ids; they
+  // are the same service's ids ("the doc example returns the same ID format"), and the codearts-pac pipeline_id and
+  // run_id inputs already take only this form, so an id of another form could not be used again anyway.
   codeArtsPipelineId: { pattern: /^[0-9A-Za-z]{32}$/, description: 'a CodeArts pipeline id (32 letters and digits)' },
   codeArtsRunId: { pattern: /^[0-9A-Za-z]{32}$/, description: 'a CodeArts run id (32 letters and digits)' },
   // reference/tencent-bkci.md §1.1: pipeline ids start with p-, build ids with b-; the rest is 32 lowercase hex
