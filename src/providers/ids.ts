@@ -23,8 +23,8 @@ export const ID_FORMS = {
   // run_id inputs already take only this form, so an id of another form could not be used again anyway.
   codeArtsPipelineId: { pattern: /^[0-9A-Za-z]{32}$/, description: 'a CodeArts pipeline id (32 letters and digits)' },
   codeArtsRunId: { pattern: /^[0-9A-Za-z]{32}$/, description: 'a CodeArts run id (32 letters and digits)' },
-  // reference/tencent-bkci.md §1.1: pipeline ids start with p-, build ids with b-; the rest is 32 lowercase hex
-  // digits (a UUID without hyphens), the same form the run_id and pipeline_id inputs accept.
+  // reference/tencent-bkci.md §1.1 states the prefixes: pipeline ids start with p-, build ids with b-. The rest,
+  // 32 lowercase hex digits (a UUID without hyphens), is the form the run_id and pipeline_id inputs already require.
   bkciBuildId: { pattern: /^b-[0-9a-f]{32}$/, description: 'a bk-ci build id ("b-" and 32 lowercase hex digits)' },
   bkciPipelineId: { pattern: /^p-[0-9a-f]{32}$/, description: 'a bk-ci pipeline id ("p-" and 32 lowercase hex digits)' },
   // reference/aliyun-yunxiao.md §1.2, §3.2: pipelineRunId is a long (a bare integer in the OpenAPI start answer);
