@@ -1,4 +1,5 @@
 import { RelayError } from './core/errors.js'
+import { outputText } from './core/vendor-text.js'
 import { newCorrelationId, retryRun, startRun, stopRun } from './core/operations.js'
 import type { Host } from './host/types.js'
 import type { Settings } from './inputs/index.js'
@@ -80,12 +81,12 @@ export function startsRuns(settings: Settings): boolean {
 export function publishRun(host: Host, run: RunRef, ours: boolean, settings: Settings): void {
   const pipelineId = run.pipelineId ?? settings.pipelineId
   host.setOutput('run_id', run.runId)
-  if (pipelineId !== '') host.setOutput('pipeline_id', pipelineId)
+  if (pipelineId !== '') host.setOutput('pipeline_id', outputText(pipelineId))
   if (ours) {
     host.saveState('run_id', run.runId)
     // GitCode pipeline runs are addressed by pipeline too, and a run started from a file learns it late.
     if (run.pipelineId !== undefined) host.saveState('pipeline_id', run.pipelineId)
   }
   if (run.url !== undefined) host.setOutput('run_url', run.url)
-  if (run.runNumber !== undefined) host.setOutput('run_number', run.runNumber)
+  if (run.runNumber !== undefined) host.setOutput('run_number', outputText(run.runNumber))
 }

@@ -1,3 +1,4 @@
+import { outputText } from './core/vendor-text.js'
 import type { Settings } from './inputs/index.js'
 import type { JobState, Provider, RunRef, Status } from './providers/types.js'
 import { jobLines, jobName, runDurationSeconds, summaryMarkdown } from './report.js'
@@ -19,11 +20,12 @@ export async function conclude(settings: Settings, provider: Provider, outcome: 
   const run: RunRef = { ...begun.run, runNumber: state?.runNumber ?? begun.run.runNumber, url: state?.url ?? begun.run.url }
 
   host.setOutput('status', status)
-  host.setOutput('raw_status', rawStatus)
+  // Vendor text: one printable line of at most 256 characters.
+  host.setOutput('raw_status', outputText(rawStatus))
   if (duration !== undefined) host.setOutput('duration_seconds', String(duration))
   if (run.url !== undefined) host.setOutput('run_url', run.url)
   // Also when the run was not waited for: the one read made for `wait: false` is where the number comes from.
-  if (run.runNumber !== undefined) host.setOutput('run_number', run.runNumber)
+  if (run.runNumber !== undefined) host.setOutput('run_number', outputText(run.runNumber))
   if (result.outcome === 'ended' && settings.operation !== 'cancel') {
     const produced = await readRunResults(provider, result.state, host)
     if (produced !== undefined) {

@@ -4,6 +4,7 @@ import { autoInterval, durationModel, fixedInterval, waitForRunEnd, type Interva
 import type { Host } from './host/types.js'
 import type { Settings } from './inputs/index.js'
 import type { Provider, RunState } from './providers/types.js'
+import { outputText } from './core/vendor-text.js'
 import { stateLine } from './report.js'
 import { LiveLogs } from './remote-logs.js'
 import type { Begun } from './begin.js'
@@ -59,7 +60,7 @@ export async function follow(settings: Settings, provider: Provider, begun: Begu
         warnedUnknown.add(state.rawStatus)
         host.warning(`${provider.displayName} reported a status pipeline-relay does not know: "${state.rawStatus}". Treating it as still in progress`)
       }
-      if (state.runNumber !== undefined) host.setOutput('run_number', state.runNumber)
+      if (state.runNumber !== undefined) host.setOutput('run_number', outputText(state.runNumber))
       host.info(`[${formatElapsed(elapsedMs)}] ${stateLine(state)}`)
       said()
     },

@@ -18,7 +18,7 @@ export function createProvider(settings: Settings, deps: ProviderDeps): Provider
         dialect: createHuaweiDialect(settings.credentials, extraHeaders),
         requestTimeoutMs: settings.requestTimeoutMs
       })
-      return new CodeArtsProvider(settings, client)
+      return new CodeArtsProvider(settings, client, deps.log)
     }
     case 'codearts-pac': {
       const client = new VendorClient({

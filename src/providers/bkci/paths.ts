@@ -1,5 +1,6 @@
 import type { HttpMethod } from '../../core/http.js'
 import type { BkciApi } from '../../inputs/bkci.js'
+import { pathSegment } from '../ids.js'
 
 /**
  * Where each bk-ci build operation lives, for both API flavours (reference/tencent-bkci.md §1).
@@ -60,7 +61,7 @@ export function routeFor(api: BkciApi, operation: BkciOperation, ids: RouteIds):
     if (id === undefined) throw new Error(`bkci ${operation} needs ${name}`)
     return id
   }
-  const path = template.path.replace(/\{(projectId|pipelineId|buildId)\}/g, (_, name: keyof RouteIds) => encodeURIComponent(value(name)))
+  const path = template.path.replace(/\{(projectId|pipelineId|buildId)\}/g, (_, name: keyof RouteIds) => pathSegment(value(name)))
   const query: Record<string, string> = {}
   for (const name of template.ids) query[name] = value(name)
   return { method: template.method, path, query }

@@ -7,6 +7,7 @@ import { arrayOf, numberOf, record, stringOf, timeOf, type JsonRecord } from '..
 import { routeFor, type BkciOperation } from './paths.js'
 import { partStatus, runStatus } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
+import { ID_FORMS, optionalId, pathSegment, type IdSource } from '../ids.js'
 
 /**
  * Tencent BlueKing CI through the BlueKing API gateway (reference/tencent-bkci.md).
@@ -32,7 +33,7 @@ export class BkciProvider implements Provider {
 
   refFor(runId: string, runNumber?: string): RunRef {
     const { consoleUrl, projectId, pipelineId } = this.settings
-    const url = `${consoleUrl}/console/pipeline/${encodeURIComponent(projectId)}/${encodeURIComponent(pipelineId)}/detail/${encodeURIComponent(runId)}`
+    const url = `${consoleUrl}/console/pipeline/${pathSegment(projectId)}/${pathSegment(pipelineId)}/detail/${pathSegment(runId)}`
     return runNumber === undefined ? { runId, url } : { runId, runNumber, url }
   }
 
@@ -44,12 +45,12 @@ export class BkciProvider implements Provider {
     const query: Record<string, string> = {}
     if (request.branch !== undefined) query.branch = request.branch
     const data = record(await this.send('start', undefined, { body, query, intent: 'write', action: 'start a build' }))
-    const buildId = stringOf(data.id)
+    const buildId = optionalId(data.id, ID_FORMS.bkciBuildId, source('data.id in the start answer'))
     if (buildId === undefined) {
       // bk-ci took the request but did not say which build it made: as unclear as a timeout.
       throw new RelayError('protocol', 'bk-ci accepted the start request but its answer has no build id (data.id)')
     }
-    return this.refFor(buildId, stringOf(data.num))
+    return this.refFor(buildId, optionalId(data.num, ID_FORMS.runNumber, source('data.num in the start answer')))
   }
 
   async findStartedRun(correlationId: string, sinceMs: number): Promise<RunRef | undefined> {
@@ -63,8 +64,9 @@ export class BkciProvider implements Provider {
       const queuedAt = numberOf(build.queueTime) ?? numberOf(build.startTime)
       return (stringOf(build.buildMsg) ?? '').includes(mark) && (queuedAt === undefined || queuedAt <= 0 || queuedAt >= sinceMs - LOOKUP_SKEW_MS)
     })
-    const buildId = found === undefined ? undefined : stringOf(found.id)
-    return buildId === undefined ? undefined : this.refFor(buildId, stringOf(found?.buildNum))
+    if (found === undefined) return undefined
+    const buildId = optionalId(found.id, ID_FORMS.bkciBuildId, source('id in the build history'))
+    return buildId === undefined ? undefined : this.refFor(buildId, optionalId(found.buildNum, ID_FORMS.runNumber, source('buildNum in the build history')))
   }
 
   /** The lengths of the newest successful builds, from the history page (v4 filters on status there, v3 cannot). */
@@ -91,7 +93,7 @@ export class BkciProvider implements Provider {
     }
     const data = record(await this.send('retry', run.runId, { query, intent: 'write', action: `retry build ${run.runId}` }))
     // A retry runs the same build again with executeCount + 1; a different id in the answer is followed all the same.
-    const buildId = stringOf(data.id) ?? run.runId
+    const buildId = optionalId(data.id, ID_FORMS.bkciBuildId, source('data.id in the retry answer')) ?? run.runId
     return buildId === run.runId ? this.refFor(buildId, run.runNumber) : this.refFor(buildId)
   }
 
@@ -131,7 +133,8 @@ export class BkciProvider implements Provider {
     const startedAt = timeOf(answer.startTime)
     const endedAt = timeOf(answer.endTime)
     const meaning = runStatus(rawStatus, { startTime: startedAt, endTime: endedAt })
-    const ref = this.refFor(stringOf(answer.id) ?? run.runId, stringOf(answer.buildNum) ?? run.runNumber)
+    const buildId = optionalId(answer.id, ID_FORMS.bkciBuildId, source('id in the build state'))
+    const ref = this.refFor(buildId ?? run.runId, optionalId(answer.buildNum, ID_FORMS.runNumber, source('buildNum')) ?? run.runNumber)
     return {
       ...ref,
       status: meaning.status,
@@ -175,6 +178,10 @@ export class BkciProvider implements Provider {
     const route = routeFor(api, operation, { projectId, pipelineId, buildId })
     return this.client.send({ ...request, method: route.method, path: route.path, query: { ...route.query, ...request.query } })
   }
+}
+
+function source(field: string): IdSource {
+  return { vendor: 'bk-ci', field }
 }
 
 /**

@@ -7,6 +7,7 @@ import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunR
 import { field, listField, textField, timeField } from './fields.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopCodeArtsRun } from '../codearts/stop-run.js'
+import { ID_FORMS, optionalId, pathSegment, requiredId } from '../ids.js'
 
 /**
  * GitCode pipelines ("PAC") through the CodeArts v6 API (reference/huawei-codearts.md §3). Same
@@ -21,7 +22,7 @@ export class CodeArtsPacProvider implements Provider {
     private readonly settings: CodeArtsPacSettings,
     private readonly client: VendorClient
   ) {
-    this.actionsPath = `/v6/${settings.domainId}/api/pac/pipelines/actions`
+    this.actionsPath = `/v6/${pathSegment(settings.domainId)}/api/pac/pipelines/actions`
   }
 
   describe(): string[] {
@@ -63,11 +64,9 @@ export class CodeArtsPacProvider implements Provider {
       access_token: gitcodeToken
     })
     const answer = record(await this.client.send({ method: 'POST', path: `${this.actionsPath}/run`, body, intent: 'write', action: 'start a GitCode pipeline run' }))
-    const runId = textField(answer, 'pipeline_run_id')
-    const pipelineId = textField(answer, 'pipeline_id')
-    if (runId === undefined || pipelineId === undefined) {
-      throw new RelayError('protocol', 'CodeArts accepted the start request but its answer lacks pipeline_id or pipeline_run_id')
-    }
+    // The service took the request: an answer without usable ids is as unclear as a timeout, for the core to resolve.
+    const runId = requiredId(field(answer, 'pipeline_run_id'), ID_FORMS.codeArtsRunId, { vendor: 'CodeArts', field: 'pipeline_run_id in the start answer' })
+    const pipelineId = requiredId(field(answer, 'pipeline_id'), ID_FORMS.codeArtsPipelineId, { vendor: 'CodeArts', field: 'pipeline_id in the start answer' })
     return this.refFor(runId, pipelineId)
   }
 
@@ -87,8 +86,8 @@ export class CodeArtsPacProvider implements Provider {
       return isNew && (this.branchAsked === undefined || branch === undefined || branch === this.branchAsked)
     })
     const only = candidates.length === 1 ? candidates[0] : undefined
-    const runId = only === undefined ? undefined : textField(only, 'pipeline_run_id')
-    return only === undefined || runId === undefined ? undefined : this.refFor(runId, textField(only, 'pipeline_id'))
+    const runId = only === undefined ? undefined : optionalId(field(only, 'pipeline_run_id'), ID_FORMS.codeArtsRunId, LISTED_RUN_ID)
+    return only === undefined || runId === undefined ? undefined : this.refFor(runId, optionalId(field(only, 'pipeline_id'), ID_FORMS.codeArtsPipelineId, LISTED_PIPELINE_ID))
   }
 
   private async newestRuns(options?: CallOptions): Promise<JsonRecord[]> {
@@ -111,12 +110,13 @@ export class CodeArtsPacProvider implements Provider {
     // Whether a rerun keeps the run id is not documented: the id it answers with is followed. An
     // answer without one does not say which run to follow (following the old one would wait on its
     // old result): as unclear as a timeout, for the core to resolve.
-    const newRunId = textField(answer, 'pipeline_run_id')
+    const newRunId = optionalId(field(answer, 'pipeline_run_id'), ID_FORMS.codeArtsRunId, { vendor: 'CodeArts', field: 'pipeline_run_id in the rerun answer' })
     if (newRunId === undefined) throw new RelayError('protocol', `CodeArts accepted the rerun of run ${run.runId} but its answer has no pipeline_run_id`)
-    return this.refFor(newRunId, textField(answer, 'pipeline_id') ?? pipelineId)
+    const newPipelineId = optionalId(field(answer, 'pipeline_id'), ID_FORMS.codeArtsPipelineId, { vendor: 'CodeArts', field: 'pipeline_id in the rerun answer' })
+    return this.refFor(newRunId, newPipelineId ?? pipelineId)
   }
 
-  cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
     return stopCodeArtsRun(this.client, `${this.runPath(run)}/stop`, run, options, () => this.getState(run, options))
   }
 
@@ -128,9 +128,11 @@ export class CodeArtsPacProvider implements Provider {
     if (rawStatus === undefined) throw new RelayError('protocol', `The detail of run ${run.runId} has no status field`)
     const meaning = runStatus(rawStatus)
     const endedAt = timeField(detail, 'end_time')
+    const runId = optionalId(field(detail, 'pipeline_run_id'), ID_FORMS.codeArtsRunId, { vendor: 'CodeArts', field: 'pipeline_run_id in the run detail' })
+    const pipelineId = optionalId(field(detail, 'pipeline_id'), ID_FORMS.codeArtsPipelineId, { vendor: 'CodeArts', field: 'pipeline_id in the run detail' })
     return {
-      ...this.refFor(textField(detail, 'pipeline_run_id') ?? run.runId, textField(detail, 'pipeline_id') ?? this.pipelineOf(run)),
-      runNumber: textField(detail, 'run_number'),
+      ...this.refFor(runId ?? run.runId, pipelineId ?? this.pipelineOf(run)),
+      runNumber: optionalId(field(detail, 'run_number'), ID_FORMS.runNumber, { vendor: 'CodeArts', field: 'run_number' }),
       status: meaning.status,
       rawStatus,
       terminal: meaning.terminal,
@@ -143,7 +145,8 @@ export class CodeArtsPacProvider implements Provider {
 
   /** Pages through the job's log (bounded) and keeps its last lines. */
   async logTail(run: RunRef, job: JobState, maxLines: number): Promise<string[]> {
-    const path = `${this.runPath(run)}/${job.id}/logs`
+    // No form is documented for job run ids: the id is only encoded as one segment.
+    const path = `${this.runPath(run)}/${pathSegment(job.id)}/logs`
     let offset = 0
     let lines: string[] = []
     for (let page = 0; page < LOG_PAGES; page++) {
@@ -166,9 +169,12 @@ export class CodeArtsPacProvider implements Provider {
   }
 
   private runPath(run: RunRef): string {
-    return `${this.actionsPath}/${this.pipelineOf(run)}/${run.runId}`
+    return `${this.actionsPath}/${pathSegment(this.pipelineOf(run))}/${pathSegment(run.runId)}`
   }
 }
+
+const LISTED_RUN_ID = { vendor: 'CodeArts', field: 'pipeline_run_id in the run list' }
+const LISTED_PIPELINE_ID = { vendor: 'CodeArts', field: 'pipeline_id in the run list' }
 
 // A job log is read at most this far (16 pages of 64 KiB): enough for a tail, bounded in memory.
 const LOG_PAGES = 16

@@ -1,4 +1,5 @@
 import { RelayError } from '../../core/errors.js'
+import { silentLogger, type Logger } from '../../core/log.js'
 import type { VendorClient } from '../../core/vendor-client.js'
 import type { CodeArtsSettings } from '../../inputs/index.js'
 import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
@@ -7,6 +8,8 @@ import { arrayOf, numberOf, record, stringOf, timeOf } from '../json.js'
 import { partStatus, runStatus } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopCodeArtsRun } from './stop-run.js'
+import { ID_FORMS, optionalId, pathSegment } from '../ids.js'
+import { chooseRunUrl } from '../run-url.js'
 
 /**
  * Huawei Cloud CodeArts Pipeline, v5 API (reference/huawei-codearts.md §1).
@@ -18,9 +21,10 @@ export class CodeArtsProvider implements Provider {
 
   constructor(
     private readonly settings: CodeArtsSettings,
-    private readonly client: VendorClient
+    private readonly client: VendorClient,
+    private readonly log: Logger = silentLogger
   ) {
-    this.pipelinePath = `/v5/${settings.projectId}/api/pipelines/${settings.pipelineId}`
+    this.pipelinePath = `/v5/${pathSegment(settings.projectId)}/api/pipelines/${pathSegment(settings.pipelineId)}`
   }
 
   describe(): string[] {
@@ -35,9 +39,9 @@ export class CodeArtsProvider implements Provider {
 
   refFor(runId: string, detailUrl?: string): RunRef {
     const { region, projectId, pipelineId } = this.settings
-    // The console page of a run; the detail answer's own detail_url wins when it has one.
-    const url = detailUrl ?? `https://devcloud.${region}.huaweicloud.com/cicd/project/${projectId}/pipeline/detail/${pipelineId}/${runId}?v=1`
-    return { runId, url }
+    // The console page of a run; the detail answer's own detail_url wins when it is a page of that console.
+    const consolePage = `https://devcloud.${region}.huaweicloud.com/cicd/project/${pathSegment(projectId)}/pipeline/detail/${pathSegment(pipelineId)}/${pathSegment(runId)}?v=1`
+    return { runId, url: chooseRunUrl(detailUrl, consolePage, this.log) }
   }
 
   async start(request: StartRequest): Promise<RunRef> {
@@ -46,7 +50,7 @@ export class CodeArtsProvider implements Provider {
     if (request.jobs.length > 0) body.choose_jobs = [...request.jobs]
     if (request.branch !== undefined || request.tag !== undefined) body.sources = await this.sourcesFor(request)
     const answer = await this.client.send({ method: 'POST', path: `${this.pipelinePath}/run`, body, intent: 'write', action: 'start a run' })
-    const runId = runIdIn(answer)
+    const runId = runIdIn(answer, 'start')
     if (runId === undefined) {
       // The service took the request but did not say which run it made: as unclear as a timeout.
       throw new RelayError('protocol', 'CodeArts accepted the start request but its answer has no pipeline_run_id')
@@ -66,7 +70,7 @@ export class CodeArtsProvider implements Provider {
     // The list has no description, so each recent candidate's detail is read to find the mark.
     // Runs that started well before our request cannot be ours (five minutes allow for clock skew).
     const candidates = runs
-      .map(run => ({ id: stringOf(run.pipeline_run_id), startedAt: numberOf(run.start_time) }))
+      .map(run => ({ id: optionalId(run.pipeline_run_id, ID_FORMS.codeArtsRunId, LISTED_RUN_ID), startedAt: numberOf(run.start_time) }))
       .filter((run): run is { id: string; startedAt: number | undefined } => run.id !== undefined)
       .filter(run => run.startedAt === undefined || run.startedAt >= sinceMs - LOOKUP_SKEW_MS)
       .slice(0, 5)
@@ -98,11 +102,11 @@ export class CodeArtsProvider implements Provider {
     if (answer.success === false) throw new RelayError('client', `CodeArts refused to retry run ${run.runId} (success: false); only a failed or canceled run can be retried`)
     // The v5 answer is {success}; whether a retry keeps the run id is not documented, so a new id
     // in the answer is followed when there is one (reference §6, open question 3).
-    const newRunId = runIdIn(answer)
+    const newRunId = runIdIn(answer, 'retry')
     return newRunId === undefined || newRunId === run.runId ? run : this.refFor(newRunId)
   }
 
-  cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
+  async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
     return stopCodeArtsRun(this.client, `${this.runPath(run)}/stop`, run, options, () => this.getState(run, options))
   }
 
@@ -122,7 +126,7 @@ export class CodeArtsProvider implements Provider {
   }
 
   private runPath(run: RunRef): string {
-    return `${this.pipelinePath}/pipeline-runs/${run.runId}`
+    return `${this.pipelinePath}/pipeline-runs/${pathSegment(run.runId)}`
   }
 
   private stateFromDetail(detail: Record<string, unknown>, runId: string): RunState {
@@ -132,10 +136,10 @@ export class CodeArtsProvider implements Provider {
     // CodeArts reports 0 (or nothing) for a time not reached yet.
     const startedAt = timeOf(detail.start_time)
     const endedAt = timeOf(detail.end_time)
-    const ref = this.refFor(stringOf(detail.id) ?? runId, stringOf(detail.detail_url))
+    const ref = this.refFor(optionalId(detail.id, ID_FORMS.codeArtsRunId, { vendor: 'CodeArts', field: 'run detail id' }) ?? runId, stringOf(detail.detail_url))
     return {
       ...ref,
-      runNumber: stringOf(detail.run_number),
+      runNumber: optionalId(detail.run_number, ID_FORMS.runNumber, { vendor: 'CodeArts', field: 'run_number' }),
       status: meaning.status,
       rawStatus,
       terminal: meaning.terminal,
@@ -179,9 +183,13 @@ export class CodeArtsProvider implements Provider {
   }
 }
 
-function runIdIn(answer: unknown): string | undefined {
+const LISTED_RUN_ID = { vendor: 'CodeArts', field: 'pipeline_run_id in the run list' }
+
+/** The run id of a start or retry answer: at the top, or in `error` when the run was queued ([tf], uncertain). */
+function runIdIn(answer: unknown, operation: 'start' | 'retry'): string | undefined {
   const body = record(answer)
-  return stringOf(body.pipeline_run_id) ?? stringOf(record(body.error).pipeline_run_id)
+  const source = { vendor: 'CodeArts', field: `pipeline_run_id in the ${operation} answer` }
+  return optionalId(body.pipeline_run_id, ID_FORMS.codeArtsRunId, source) ?? optionalId(record(body.error).pipeline_run_id, ID_FORMS.codeArtsRunId, source)
 }
 
 function jobsOf(detail: Record<string, unknown>): JobState[] {

@@ -9,6 +9,7 @@ import type { Route, YunxiaoRoutes } from './routes.js'
 import { atManualGate, partStatus, runMeaning } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopUnlessEnded } from '../stop.js'
+import { ID_FORMS, optionalId, pathSegment, requiredId, type IdSource } from '../ids.js'
 
 /**
  * Alibaba Cloud Yunxiao Flow (reference/aliyun-yunxiao.md), over either API: the Yunxiao OpenAPI (token) or the
@@ -57,7 +58,7 @@ export class YunxiaoProvider implements Provider {
   refFor(runId: string): RunRef {
     const { api, organizationId, pipelineId } = this.settings
     // A region edition of the OpenAPI has a console of its own, whose address we do not know.
-    const url = api === 'openapi' && organizationId === undefined ? undefined : `${CONSOLE_BASE}/pipelines/${pipelineId}/builds/${runId}`
+    const url = api === 'openapi' && organizationId === undefined ? undefined : `${CONSOLE_BASE}/pipelines/${pathSegment(pipelineId)}/builds/${pathSegment(runId)}`
     return { runId, runNumber: runId, url }
   }
 
@@ -114,6 +115,8 @@ export class YunxiaoProvider implements Provider {
     const jobs = jobsOf(runRecord(await this.readRun(run.runId)))
     const targets = request.jobs.length > 0 ? resolveJobs(run.runId, jobs, request.jobs) : failedJobs(run.runId, jobs, request.failedOnly)
     const retried: string[] = []
+    // Job ids go into the request paths: all are checked before the first retry is sent.
+    for (const job of targets) requiredId(job.id, ID_FORMS.yunxiaoJobId, source('job id in the run detail'), { notSent: true })
     for (const job of targets) {
       // Several jobs are retried one by one; a refusal after the first says which ones did restart.
       const already = retried.length === 0 ? '' : ` (already retried: ${retried.join(', ')})`
@@ -162,7 +165,7 @@ export class YunxiaoProvider implements Provider {
     const answer = await this.send(this.routes.list(LIST_SIZE), 'list the newest runs', options)
     const items = Array.isArray(answer) ? arrayOf(answer) : arrayOf(record(answer).pipelineRuns)
     return items
-      .map(item => ({ id: stringOf(item.pipelineRunId), startedAt: timeOf(item.startTime), item }))
+      .map(item => ({ id: optionalId(item.pipelineRunId, ID_FORMS.yunxiaoRunId, source('pipelineRunId in the run list')), startedAt: timeOf(item.startTime), item }))
       .filter((run): run is { id: string; startedAt: number | undefined; item: JsonRecord } => run.id !== undefined)
       .sort((a, b) => Number(b.id) - Number(a.id))
   }
@@ -185,7 +188,7 @@ export class YunxiaoProvider implements Provider {
     const latestEnd = latest(jobs.map(job => job.endedAt))
     const updatedAt = timeOf(detail.updateTime)
     return {
-      ...this.refFor(stringOf(detail.pipelineRunId) ?? runId),
+      ...this.refFor(optionalId(detail.pipelineRunId, ID_FORMS.yunxiaoRunId, source('pipelineRunId in the run detail')) ?? runId),
       status: meaning.status,
       rawStatus,
       terminal: meaning.terminal,
@@ -240,9 +243,12 @@ function runRecord(answer: unknown): JsonRecord {
 
 /** The start answer: a bare integer (OpenAPI), or `pipelineRunId` in the envelope (POP). */
 function startedRunId(answer: unknown): string | undefined {
-  if (typeof answer === 'number' || typeof answer === 'string') return /^\d+$/.test(String(answer)) ? String(answer) : undefined
-  const id = stringOf(record(answer).pipelineRunId)
-  return id !== undefined && /^\d+$/.test(id) ? id : undefined
+  const bare = typeof answer === 'number' || typeof answer === 'string'
+  return optionalId(bare ? answer : record(answer).pipelineRunId, ID_FORMS.yunxiaoRunId, source('pipelineRunId in the start answer'))
+}
+
+function source(field: string): IdSource {
+  return { vendor: 'Yunxiao', field }
 }
 
 function jobsOf(detail: JsonRecord): Job[] {

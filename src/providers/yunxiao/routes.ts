@@ -1,5 +1,5 @@
 import type { HttpMethod } from '../../core/http.js'
-import { encodeRfc3986 } from '../../signing/uri-encode.js'
+import { pathSegment } from '../ids.js'
 
 /**
  * Where each question goes, per API flavour. The two differ in every path (reference/aliyun-yunxiao.md §1.2, §3.2):
@@ -24,7 +24,7 @@ export interface YunxiaoRoutes {
   latest?(): Route
 }
 
-const segment = encodeRfc3986
+const segment = pathSegment
 
 export function openApiRoutes(pipelineId: string, organizationId?: string): YunxiaoRoutes {
   const org = organizationId === undefined ? '' : `/organizations/${segment(organizationId)}`
