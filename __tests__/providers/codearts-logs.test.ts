@@ -36,7 +36,7 @@ function stepLogServer(logs: Record<string, string[]>, reading: Reading, pageCap
     }
     const total = at
     if (body.sort === 'desc') {
-      const last = lines.slice(-body.limit)
+      const last = lines.slice(-Math.min(body.limit, pageCap))
       return json(200, { has_more: lines.length > body.limit, start_offset: String(starts[lines.length - last.length] ?? total), end_offset: String(total), log: last.reverse().map(line => `${line}\n`).join('') })
     }
     const from = reading === 'start' ? body.start_offset : body.end_offset
@@ -214,6 +214,15 @@ describe('codearts v5 log tail', () => {
     const tail = await provider(transport).logTail!({ runId: RUN }, job, 50)
     expect(tail).toEqual(logs.s2.slice(-50))
     expect(bodies(transport)).toEqual([{ step: 's2', start_offset: 0, end_offset: 0, limit: 50, sort: 'desc' }])
+  })
+
+  test('a server whose page bound cuts the descending read short: the step is read forward for its tail, bounded', async () => {
+    const logs = { s1: numbered('build', 80) }
+    const transport = new FakeTransport().always(LOG_ROUTE, stepLogServer(logs, 'end', 15))
+    const tail = await provider(transport).logTail!({ runId: RUN }, jobWith('failed', [step('s1', 'Build', 'failed')]), 50)
+    expect(tail).toEqual(logs.s1.slice(-50))
+    expect(bodies(transport)[0]).toMatchObject({ sort: 'desc', limit: 50 })
+    expect(bodies(transport).slice(1).every(b => b.sort === 'asc')).toBe(true)
   })
 
   test('a descending read that answers the last lines in their own order (time stamps rising) is kept as it is', async () => {

@@ -178,6 +178,8 @@ const STAMP = /^\[(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}\.\d{3})/
  * read with sort: desc and limit, one request a step. Whether a descending answer lists the last
  * lines newest first (the plain reading of "sort desc") or in their own order is not written down:
  * the lines' time stamps decide, and without a difference in them the plain reading is taken.
+ * How to page on backwards is not written down either: a server that answers fewer lines than
+ * asked while it has more (its own page bound) has the step read forward instead, bounded.
  */
 export async function readStepLogTail(address: StepLogAddress, job: JobState, maxLines: number): Promise<string[]> {
   const steps = job.steps ?? []
@@ -186,7 +188,24 @@ export async function readStepLogTail(address: StepLogAddress, job: JobState, ma
   let tail: string[] = []
   for (const step of chosen) {
     const answer = await ask(address, job, step, { start_offset: 0, end_offset: 0, limit: maxLines, sort: 'desc' })
-    tail = [...tail, ...inLogOrder(wholeLines(answer.text))].slice(-maxLines)
+    let lines = inLogOrder(wholeLines(answer.text))
+    if (answer.hasMore && lines.length < maxLines) lines = await forwardTail(address, { ...job, steps: [step] }, maxLines)
+    tail = [...tail, ...lines].slice(-maxLines)
+  }
+  return tail
+}
+
+// Pages a step's log is read forward for its tail, at most.
+const TAIL_PAGES = 20
+
+async function forwardTail(address: StepLogAddress, job: JobState, maxLines: number): Promise<string[]> {
+  let tail: string[] = []
+  let cursor: LogCursor | undefined
+  for (let page = 0; page < TAIL_PAGES; page++) {
+    const read = await readStepLogPage(address, job, cursor)
+    tail = [...tail, ...read.lines].slice(-maxLines)
+    if (!read.more || read.next === cursor) break
+    cursor = read.next
   }
   return tail
 }
