@@ -107,10 +107,29 @@ describe('codearts-pac job log: pages and cursors', () => {
     expect(again).toMatchObject({ lines: [], more: false })
   })
 
-  test('an answer that starts elsewhere than asked is a protocol error, not a repeated line', async () => {
-    const transport = new FakeTransport().on(LOG_ROUTE, json(200, { has_more: true, start_offset: 0, end_offset: 4, log: 'one\n' }), json(200, { has_more: false, start_offset: 0, end_offset: 4, log: 'one\n' }))
+  test('an answer that starts before the cursor, its offsets counting its characters, is cut at the cursor: no line twice', async () => {
+    const transport = new FakeTransport().on(
+      LOG_ROUTE,
+      json(200, { has_more: true, start_offset: 0, end_offset: 6, log: 'one\ntw' }),
+      json(200, { has_more: false, start_offset: 0, end_offset: 14, log: 'one\ntwo\nthree\n' })
+    )
     const p = provider(transport)
     const first = await p.readLog!({ runId: RUN, pipelineId: PIPELINE }, job('running'), undefined)
+    expect(first.lines).toEqual(['one'])
+    const second = await p.readLog!({ runId: RUN, pipelineId: PIPELINE }, job('running'), first.next)
+    expect(second.lines).toEqual(['two', 'three'])
+  })
+
+  test('an answer that starts after the cursor, or whose offsets do not count its text, is a protocol error', async () => {
+    const transport = new FakeTransport().on(
+      LOG_ROUTE,
+      json(200, { has_more: true, start_offset: 0, end_offset: 4, log: 'one\n' }),
+      json(200, { has_more: true, start_offset: 9, end_offset: 13, log: 'gap\n' }),
+      json(200, { has_more: true, start_offset: 0, end_offset: 40, log: 'one\ntwo\n' })
+    )
+    const p = provider(transport)
+    const first = await p.readLog!({ runId: RUN, pipelineId: PIPELINE }, job('running'), undefined)
+    await expect(p.readLog!({ runId: RUN, pipelineId: PIPELINE }, job('running'), first.next)).rejects.toMatchObject({ kind: 'protocol' })
     await expect(p.readLog!({ runId: RUN, pipelineId: PIPELINE }, job('running'), first.next)).rejects.toMatchObject({ kind: 'protocol' })
   })
 

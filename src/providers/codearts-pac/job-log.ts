@@ -73,20 +73,30 @@ export async function readJobLogPage(address: JobLogAddress, job: JobState, from
     }
     throw error
   }
-  const text = typeof field(answer, 'log') === 'string' ? (field(answer, 'log') as string) : ''
+  const page = typeof field(answer, 'log') === 'string' ? (field(answer, 'log') as string) : ''
   const start = offsetOf(field(answer, 'start_offset'))
-  if (start !== undefined && start !== cursor.offset) {
-    throw new RelayError('protocol', `CodeArts answered the log read of ${jobLabel(job)} from offset ${start}, not from ${cursor.offset}; the log is not printed twice`)
-  }
   // Without an end_offset, the documented unit (characters) says where the page ended.
-  const end = offsetOf(field(answer, 'end_offset')) ?? cursor.offset + text.length
+  const end = offsetOf(field(answer, 'end_offset')) ?? (start ?? cursor.offset) + page.length
   if (end < cursor.offset) throw new RelayError('protocol', `CodeArts answered the log read of ${jobLabel(job)} with end_offset ${end}, before ${cursor.offset}`)
+  const text = fromCursor(job, cursor.offset, page, start, end)
   const hasMore = field(answer, 'has_more') === true
   // The job has ended and the vendor has nothing after this page: the log is complete, and an
   // unfinished last line is a line.
   const complete = hasEnded(job) && !hasMore
   const { lines, carry } = linesWithCarry(cursor.carry, text, complete)
   return { lines, next: JSON.stringify({ offset: end, carry }), more: !complete }
+}
+
+/**
+ * The part of a page after the cursor. A page that starts where it was asked to is all new. One
+ * that starts earlier (a server that reads "start_offset" as the log's own start, not the page's)
+ * is cut where the cursor is, when its offsets count the characters of its text as documented;
+ * otherwise, or when it starts later (text would be missing), nothing of it is printed.
+ */
+function fromCursor(job: JobState, offset: number, page: string, start: number | undefined, end: number): string {
+  if (start === undefined || start === offset) return page
+  if (start < offset && end - start === page.length) return page.slice(offset - start)
+  throw new RelayError('protocol', `CodeArts answered the log read of ${jobLabel(job)} from offset ${start}, not from ${offset}; the log is not printed twice nor with a gap`)
 }
 
 /** The last lines of the job's log: its pages from the start (the v6 API reads forward only), bounded. */
