@@ -121,7 +121,8 @@ describe('codearts-pac specifics', () => {
     expect(result.outputs.status).toBe('failed')
     expect(result.outputs.pipeline_id).toBe(CA.pac.pipelines.fail)
     expect(result.summary).toMatch(/<details><summary>End of the log of [^<]+<\/summary>/)
-    expect(result.summary).toMatch(/ERROR: /)
+    // The emulator writes lines in the documented form "[time GMT+08:00] [ERROR] …".
+    expect(result.summary).toMatch(/\[ERROR\] Build failed/)
     expect(emulator.stats.log).toBeGreaterThanOrEqual(1)
   })
 

@@ -104,16 +104,17 @@ describe('codearts-pac provider', () => {
   })
 
   test('the log tail pages through the log, bounded, and keeps the last lines', async () => {
-    const page = (from: number, lines: string[], more: boolean) => json(200, { has_more: more, start_offset: from, end_offset: from + 100, log: lines.join('\n') })
+    const page = (from: number, text: string, more: boolean) => json(200, { has_more: more, start_offset: from, end_offset: from + text.length, log: text })
+    const first = 'line 1\nline 2\nline 3\n'
     const transport = new FakeTransport().on(
       `POST ${BASE}/${PIPELINE}/${RUN}/j1/logs`,
-      page(0, ['line 1', 'line 2', 'line 3'], true),
-      page(100, ['line 4', 'line 5', 'error: it broke', ''], false)
+      page(0, first, true),
+      page(first.length, 'line 4\nline 5\nerror: it broke\n', false)
     )
     const job: JobState = { id: 'j1', name: 'build', status: 'failed', rawStatus: 'FAILED' }
     const tail = await provider(transport, watchInputs).logTail!({ runId: RUN, pipelineId: PIPELINE }, job, 3)
     expect(tail).toEqual(['line 4', 'line 5', 'error: it broke'])
-    expect(transport.requests.map(request => JSON.parse(request.body!))).toEqual([{ offset: 0, limit: 65536 }, { offset: 100, limit: 65536 }])
+    expect(transport.requests.map(request => JSON.parse(request.body!))).toEqual([{ offset: 0, limit: 32768 }, { offset: first.length, limit: 32768 }])
   })
 
   test('after a lost start, the one run that was not listed before the request is ours; two new ones are not guessed between', async () => {

@@ -25,6 +25,8 @@ export interface CodeArtsEmulator {
   /** Passes the manual review a `gate` run waits at. Throws when the run does not wait at one. */
   approve(runId: string): void
   getRun(runId: string): RunSnapshot | undefined
+  /** The run's logs are cleaned up from now on: log reads answer the expired-log error (404 DEVPIPE.00011405). */
+  expireLogs(runId: string): void
   /** Ends the server and every open socket, so the process (jest) can exit. */
   close(): Promise<void>
 }
@@ -54,7 +56,7 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
   const pipelines = checkPipelines(o.pipelines ?? [], projects)
   const advance = o.advance ?? 'per-read'
   checkAdvanceMode(advance)
-  const store = new RunStore(pipelines, advance, now, o.tenantConcurrency ?? Infinity)
+  const store = new RunStore(pipelines, advance, now, o.tenantConcurrency ?? Infinity, o.logLinesPerPhase)
 
   let stats = emptyStats()
   const faults = new FaultQueue<Fault>()
@@ -68,6 +70,11 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
       rerunNewRunId: o.pacRerunNewRunId ?? true,
       casing: o.pacCasing ?? 'snake',
       gitcodeTokens: o.gitcodeTokens === undefined ? undefined : new Set(o.gitcodeTokens)
+    },
+    logs: {
+      stepLogReading: o.stepLogReading ?? 'start',
+      pacLogLimitUnit: o.pacLogLimitUnit ?? 'chars',
+      pageMax: o.logPageMax ?? Infinity
     },
     renderContext: (pipeline) => ({
       pipelineName: pipeline.name ?? `pipeline-${pipeline.id.slice(0, 8)}`,
@@ -121,6 +128,9 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
     getRun: (runId) => {
       const run = store.get(runId)
       return run ? snapshotRun(run) : undefined
+    },
+    expireLogs: (runId) => {
+      findRun(runId).logsExpired = true
     },
     close: () => server.close()
   }

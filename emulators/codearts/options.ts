@@ -60,6 +60,19 @@ export interface CodeArtsEmulatorOptions {
   gitcodeTokens?: string[]
   /** Active runs allowed across all pipelines before new ones queue with DEVPIPE.00011170; default unlimited. */
   tenantConcurrency?: number
+  /** Output lines a running step writes to its log per phase; default 12. */
+  logLinesPerPhase?: number
+  /**
+   * v5 step logs: which request offset a page starts at (next-capabilities §1.1, uncertain).
+   * 'start' (default): start_offset, with end_offset a bound when past it (0: none). 'end': the
+   * documents word for word, the answer's offsets go back as they came and the page starts at the
+   * request's end_offset.
+   */
+  stepLogReading?: 'start' | 'end'
+  /** v6 job logs: what `limit` counts, 'chars' (default) or 'lines' (next-capabilities §1.2, uncertain). */
+  pacLogLimitUnit?: 'chars' | 'lines'
+  /** The service's own bound on a log page, whatever the limit asked: lines (v5), characters (v6). Default none. */
+  logPageMax?: number
   /** Region written into run details; default cn-north-4. */
   region?: string
   /** Account (domain) id written into run details. */

@@ -1,5 +1,6 @@
 // getRun(): a copy of a run's internal state, for assertions. Copies, so a test cannot change
 // the run by accident.
+import { jobLogText } from './api/log-handlers.js'
 import type { NodeStatus, RunState, RunStatus, StepStatus, Variable } from './runs/types.js'
 
 export interface RunSnapshot {
@@ -29,7 +30,17 @@ export interface RunSnapshot {
     name: string
     identifier: string
     status: NodeStatus
-    jobs: { id: string; name: string; identifier: string; status: NodeStatus; message: string; steps: { id: string; name: string; status: StepStatus; message: string }[] }[]
+    jobs: {
+      id: string
+      name: string
+      identifier: string
+      status: NodeStatus
+      message: string
+      /** `log`: the step's log so far (it may end inside the line being written). */
+      steps: { id: string; name: string; status: StepStatus; message: string; log: string }[]
+      /** The job's log as v6 serves it: its steps' logs in order. */
+      log: string
+    }[]
   }[]
 }
 
@@ -61,7 +72,8 @@ export function snapshotRun(run: RunState): RunSnapshot {
         identifier: j.template.identifier,
         status: j.status,
         message: j.message,
-        steps: j.steps.map((st) => ({ id: st.id, name: st.template.name, status: st.status, message: st.message }))
+        steps: j.steps.map((st) => ({ id: st.id, name: st.template.name, status: st.status, message: st.message, log: st.log })),
+        log: jobLogText(j)
       }))
     }))
   }

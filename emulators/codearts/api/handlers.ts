@@ -11,6 +11,7 @@ import { parseListQuery, selectRuns } from './list-query.js'
 import { parseRunRequest } from './run-body.js'
 import type { RouteMatch } from './routes.js'
 import { handlePac, type PacContext } from './pac-handlers.js'
+import { handleStepLog, type LogSettings } from './log-handlers.js'
 import {
   QUEUED_BY_PIPELINE_LIMIT,
   QUEUED_BY_TENANT_LIMIT,
@@ -34,6 +35,8 @@ export interface ApiContext {
   onRunCreated(): void
   /** The v6 GitCode pipeline settings. */
   pac: PacContext
+  /** How the log reads page (both APIs). */
+  logs: LogSettings
 }
 
 /** Path ids are 32 characters of [0-9a-zA-Z] ([apidef] minLength = maxLength = 32). */
@@ -134,6 +137,18 @@ function handleDetail(pipeline: PipelineConfig, request: ApiRequest, ctx: ApiCon
   return response
 }
 
+/** The step is looked up through its run and job, each id checked against the documented form first. */
+function handleLog(pipeline: PipelineConfig, route: RouteMatch, request: ApiRequest, ctx: ApiContext): ApiResponse | VendorError {
+  const run = findRun(route.runId ?? '', pipeline, ctx)
+  if (isVendorError(run)) return run
+  const badId = checkId(route.jobRunId ?? '', 'job_run_id') ?? checkId(route.stepRunId ?? '', 'step_run_id')
+  if (badId) return badId
+  const job = run.stages.flatMap((stage) => stage.jobs).find((candidate) => candidate.id === route.jobRunId)
+  const step = job?.steps.find((candidate) => candidate.id === route.stepRunId)
+  if (!step) return runNotFound(`${run.id}/${route.jobRunId ?? ''}/${route.stepRunId ?? ''}`)
+  return handleStepLog(run, step, request, ctx.logs)
+}
+
 function handleList(pipeline: PipelineConfig, request: ApiRequest, ctx: ApiContext): ApiResponse | VendorError {
   const body = readJsonObject(request)
   if (isVendorError(body)) return body
@@ -169,8 +184,7 @@ export function handleApi(route: RouteMatch, request: ApiRequest, ctx: ApiContex
       result = handleList(pipeline, request, ctx)
       break
     case 'log':
-      // No v5 route has this operation; the router never gives it one.
-      result = runNotFound(route.runId ?? '')
+      result = handleLog(pipeline, route, request, ctx)
       break
   }
   return isVendorError(result) ? errorResponse(result, request.requestId) : result

@@ -3,7 +3,7 @@
 // configured with `pac` answer here, and only under the emulator's own domain id.
 import type { PipelineConfig } from '../options.js'
 import { renderPacDetail, renderPacListItem, type PacCasing } from '../runs/pac-render.js'
-import { jobLog } from '../runs/pac-logs.js'
+import { handleJobLog } from './log-handlers.js'
 import { type RunState, isTerminal } from '../runs/types.js'
 import type { ApiContext } from './handlers.js'
 import { type ApiRequest, type ApiResponse, isVendorError } from './api-types.js'
@@ -133,19 +133,15 @@ function handleList(request: ApiRequest, ctx: ApiContext): ApiResponse | VendorE
 }
 
 function handleLog(route: RouteMatch, request: ApiRequest, ctx: ApiContext): ApiResponse | VendorError {
-  const body = readJsonObject(request)
-  if (isVendorError(body)) return body
   const pipeline = byId(route.pipelineId, ctx)
   if (isVendorError(pipeline)) return pipeline
   const run = runOf(route, pipeline, ctx)
   if (isVendorError(run)) return run
+  // job_run_id: "32位字符,由数字和字母组成" (ShowActionsPipelineJobLog).
+  if (!/^[0-9a-zA-Z]{32}$/.test(route.jobRunId ?? '')) return invalidParameter('job_run_id must be 32 letters or digits')
   const job = run.stages.flatMap(stage => stage.jobs).find(candidate => candidate.id === route.jobRunId)
   if (!job) return runNotFound(`${run.id}/${route.jobRunId ?? ''}`)
-  const offset = Math.max(0, Number(body.offset ?? 0) || 0)
-  const limit = Math.max(1, Math.min(1_048_576, Number(body.limit ?? 65_536) || 65_536))
-  const log = jobLog(run, job)
-  const end = Math.min(log.length, offset + limit)
-  return ok({ has_more: end < log.length, start_offset: offset, end_offset: end, log: log.slice(offset, end), location: '' })
+  return handleJobLog(run, job, request, ctx.logs)
 }
 
 export function handlePac(route: RouteMatch, request: ApiRequest, ctx: ApiContext, pac: PacContext): ApiResponse | VendorError {

@@ -1,5 +1,6 @@
-// The five v5 operations, with paths exactly as in reference 1.1, and the v6 GitCode pipeline
-// ("PAC") actions of reference §3 (the same operations, plus a job's log). Anything else is an
+// The five v5 operations, with paths exactly as in reference 1.1, plus a step's log
+// (next-capabilities §1.1), and the v6 GitCode pipeline ("PAC") actions of reference §3 (the same
+// operations, plus a job's log). `log` counts both logs. Anything else is an
 // unpublished API for the gateway (APIGW.0101). A trailing '/' does not match: the SDKs send
 // the path without it (the '/' only exists in the canonical URI).
 
@@ -18,8 +19,10 @@ export interface RouteMatch {
   runId?: string
   /** v6 only. */
   domainId?: string
-  /** v6 log only. */
+  /** The logs only. */
   jobRunId?: string
+  /** v5 log only. */
+  stepRunId?: string
 }
 
 const SEG = '([^/?]+)'
@@ -32,7 +35,8 @@ const ROUTES: { op: Operation; method: string; pattern: RegExp }[] = [
   // detail and list come first among the pipeline-runs paths only by method; the literal
   // segments cannot be taken for a run id because retry/stop need a further segment.
   { op: 'detail', method: 'GET', pattern: new RegExp(`${PREFIX}/pipeline-runs/detail$`) },
-  { op: 'list', method: 'POST', pattern: new RegExp(`${PREFIX}/pipeline-runs/list$`) }
+  { op: 'list', method: 'POST', pattern: new RegExp(`${PREFIX}/pipeline-runs/list$`) },
+  { op: 'log', method: 'POST', pattern: new RegExp(`${PREFIX}/pipeline-runs/${SEG}/jobs/${SEG}/steps/${SEG}/logs$`) }
 ]
 
 const ACTIONS = `^/v6/${SEG}/api/pac/pipelines/actions`
@@ -55,6 +59,8 @@ export function matchRoute(method: string, path: string): RouteMatch | undefined
     if (!m || m[1] === undefined || m[2] === undefined) continue
     const match: RouteMatch = { op: route.op, api: 'v5', projectId: m[1], pipelineId: m[2] }
     if (m[3] !== undefined) match.runId = m[3]
+    if (m[4] !== undefined) match.jobRunId = m[4]
+    if (m[5] !== undefined) match.stepRunId = m[5]
     return match
   }
   for (const route of PAC_ROUTES) {

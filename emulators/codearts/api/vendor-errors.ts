@@ -100,3 +100,12 @@ export const QUEUED_BY_TENANT_LIMIT = {
   code: 'DEVPIPE.00011170',
   message: 'Maximum concurrency of single pipelines under a tenant is limited, enter the queue state'
 } as const
+
+// --- Logs (next-capabilities §1.1, §1.2) ---
+
+/**
+ * Emulator choice: the documents name no error for a log the service no longer keeps. It answers
+ * as for anything else that is gone: a documented status (404) and a code in the service's style.
+ */
+export const logExpired = (what: string) =>
+  err(404, 'DEVPIPE.00011405', `The log of ${what} has expired and was cleaned up`)

@@ -4,7 +4,7 @@ import { newId } from './ids.js'
 import type { JobState, JobTemplate, RunRequest, RunState, ScenarioTemplate, StageState, StepState, StepTemplate } from './types.js'
 
 export function freshStep(template: StepTemplate): StepState {
-  return { id: newId(), template, status: 'INIT', message: '', startTime: 0, endTime: 0, phasesLeft: template.phases ?? 1 }
+  return { id: newId(), template, status: 'INIT', message: '', startTime: 0, endTime: 0, phasesLeft: template.phases ?? 1, log: '', logLines: 0, logClock: 0, progressOpen: false }
 }
 
 function freshJob(template: JobTemplate, selected: boolean): JobState {
@@ -53,6 +53,7 @@ export interface NewRunInput {
   scenario: ScenarioTemplate
   request: RunRequest
   at: number
+  logLinesPerPhase: number
 }
 
 export function buildRun(input: NewRunInput): RunState {
@@ -73,6 +74,8 @@ export function buildRun(input: NewRunInput): RunState {
     stopCount: 0,
     queuedPhasesLeft: queuedPhases,
     clockAt: at,
+    logLinesPerPhase: input.logLinesPerPhase,
+    logsExpired: false,
     stages: buildStages(scenario, request)
   }
 }
@@ -86,6 +89,7 @@ export function cloneRunForRetry(source: RunState, runNumber: number, at: number
   clone.startTime = at
   clone.stopCount = 0
   clone.clockAt = at
+  clone.logsExpired = false
   delete clone.queueId
   for (const stage of clone.stages) {
     stage.id = newId()

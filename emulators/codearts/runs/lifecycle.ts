@@ -3,6 +3,7 @@
 // `at` from the caller so the store can replay phases at their own moments in timed mode.
 import { freshStep } from './build-run.js'
 import type { JobState, NodeStatus, RunState, StageState } from './types.js'
+import { logStepCanceled, logStepEnd, logStepPhase, logStepStart } from './step-log.js'
 
 /** Statuses of a stage or job that has not ended (a stop turns these into CANCELED). */
 const UNFINISHED: readonly NodeStatus[] = ['INIT', 'RUNNING', 'PAUSED']
@@ -16,6 +17,7 @@ function startStep(run: RunState, stage: StageState, job: JobState, at: number):
   if (!step) return
   step.status = 'RUNNING'
   step.startTime = at
+  logStepStart(run, step, at)
   if (step.template.gate) {
     // A manual review: the step waits RUNNING, its job and stage and the run are PAUSED.
     job.status = 'PAUSED'
@@ -43,12 +45,14 @@ function finishJobStep(run: RunState, stage: StageState, job: JobState, at: numb
     const message = step.template.failMessage ?? `${step.template.name} failed`
     step.status = 'FAILED'
     step.message = message
+    logStepEnd(run, step, at)
     job.status = 'FAILED'
     job.message = message
     job.endTime = at
     return
   }
   step.status = 'COMPLETED'
+  logStepEnd(run, step, at)
   job.currentStep += 1
   if (job.currentStep < job.steps.length) {
     startStep(run, stage, job, at)
@@ -92,6 +96,7 @@ function advanceRunningStage(run: RunState, at: number): void {
     if (!step) continue
     step.phasesLeft -= 1
     if (step.phasesLeft <= 0) finishJobStep(run, stage, job, at)
+    else logStepPhase(run, step, at)
   }
   if (run.status === 'PAUSED') return
   if (stage.jobs.some((j) => j.status === 'RUNNING')) return
@@ -153,6 +158,7 @@ export function cancelRun(run: RunState, at: number): void {
       }
       for (const step of job.steps) {
         if (step.status === 'INIT' || step.status === 'RUNNING') {
+          if (step.status === 'RUNNING') logStepCanceled(step, at)
           step.status = 'CANCELED'
           step.endTime = at
         }

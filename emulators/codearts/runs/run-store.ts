@@ -6,6 +6,7 @@ import { scenarioTemplate } from './scenarios.js'
 import { type RunRequest, type RunState, isTerminal } from './types.js'
 import type { AdvanceMode, PipelineConfig } from '../options.js'
 import { replayPhases } from '../../shared/advance.js'
+import { DEFAULT_LOG_LINES_PER_PHASE } from './step-log.js'
 
 /** Why a run was queued, if it was: the code the 2xx body must carry (reference 1.6). */
 export type QueueReason = 'pipeline' | 'tenant'
@@ -27,7 +28,8 @@ export class RunStore {
     private readonly pipelines: ReadonlyMap<string, PipelineConfig>,
     private readonly mode: AdvanceMode,
     private readonly now: () => number,
-    private readonly tenantConcurrency: number = Infinity
+    private readonly tenantConcurrency: number = Infinity,
+    private readonly logLinesPerPhase: number = DEFAULT_LOG_LINES_PER_PHASE
   ) {}
 
   get(runId: string): RunState | undefined {
@@ -57,7 +59,8 @@ export class RunStore {
       runNumber: this.takeRunNumber(pipeline.id),
       scenario,
       request,
-      at
+      at,
+      logLinesPerPhase: this.logLinesPerPhase
     })
     const limit = this.limitReached(pipeline)
     // The `queued` scenario behaves as if another run held the pipeline's only slot.

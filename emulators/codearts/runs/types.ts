@@ -65,6 +65,14 @@ export interface StepState {
   startTime: number
   endTime: number
   phasesLeft: number
+  /** Its log so far (runs/step-log.ts): it only grows, and may end inside a line while the step runs. */
+  log: string
+  /** Output lines written, for their numbering. */
+  logLines: number
+  /** The time of the last line written (each line is a millisecond after the last at least). */
+  logClock: number
+  /** A progress line is half written. */
+  progressOpen: boolean
 }
 
 export interface JobState {
@@ -128,5 +136,9 @@ export interface RunState extends RunRequest {
   retryOf?: string
   /** For advance: { msPerPhase }: the time up to which phases have been applied. */
   clockAt: number
+  /** Output lines a running step writes per phase. */
+  logLinesPerPhase: number
+  /** The run's logs were cleaned up: log reads answer the expired-log error. */
+  logsExpired: boolean
   stages: StageState[]
 }

@@ -3,8 +3,9 @@ import type { VendorClient } from '../../core/vendor-client.js'
 import type { CodeArtsPacSettings } from '../../inputs/index.js'
 import { record, type JsonRecord } from '../json.js'
 import { partStatus, runStatus } from '../codearts/status.js'
-import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import type { CallOptions, CancelOutcome, JobState, LogCursor, LogPage, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
 import { field, listField, textField, timeField } from './fields.js'
+import { readJobLogPage, readJobLogTail, type JobLogAddress } from './job-log.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopCodeArtsRun } from '../codearts/stop-run.js'
 import { ID_FORMS, optionalId, pathSegment, requiredId } from '../ids.js'
@@ -143,23 +144,18 @@ export class CodeArtsPacProvider implements Provider {
     }
   }
 
+  /** One page of the job's log (job-log.ts): character offsets, unfinished lines kept for the next page. */
+  readLog(run: RunRef, job: JobState, from: LogCursor | undefined): Promise<LogPage> {
+    return readJobLogPage(this.logAddress(run), job, from)
+  }
+
   /** Pages through the job's log (bounded) and keeps its last lines. */
-  async logTail(run: RunRef, job: JobState, maxLines: number): Promise<string[]> {
-    // No form is documented for job run ids: the id is only encoded as one segment.
-    const path = `${this.runPath(run)}/${pathSegment(job.id)}/logs`
-    let offset = 0
-    let lines: string[] = []
-    for (let page = 0; page < LOG_PAGES; page++) {
-      const chunk = record(
-        await this.client.send({ method: 'POST', path, body: { offset, limit: LOG_PAGE_BYTES }, intent: 'read', action: `read the log of job ${job.name}` })
-      )
-      const text = textField(chunk, 'log') ?? ''
-      lines = [...lines, ...text.split(/\r?\n/)].slice(-maxLines - 1)
-      const next = Number(field(chunk, 'end_offset'))
-      if (field(chunk, 'has_more') !== true || !Number.isFinite(next) || next <= offset) break
-      offset = next
-    }
-    return lines.filter((line, index) => line !== '' || index < lines.length - 1).slice(-maxLines)
+  logTail(run: RunRef, job: JobState, maxLines: number): Promise<string[]> {
+    return readJobLogTail(this.logAddress(run), job, maxLines, LOG_PAGES)
+  }
+
+  private logAddress(run: RunRef): JobLogAddress {
+    return { client: this.client, runPath: this.runPath(run) }
   }
 
   private pipelineOf(run: RunRef): string {
@@ -176,9 +172,8 @@ export class CodeArtsPacProvider implements Provider {
 const LISTED_RUN_ID = { vendor: 'CodeArts', field: 'pipeline_run_id in the run list' }
 const LISTED_PIPELINE_ID = { vendor: 'CodeArts', field: 'pipeline_id in the run list' }
 
-// A job log is read at most this far (16 pages of 64 KiB): enough for a tail, bounded in memory.
+// A failed job's log is read at most this far for its tail (16 pages): bounded in time and memory.
 const LOG_PAGES = 16
-const LOG_PAGE_BYTES = 65_536
 
 function jobOf(job: JsonRecord): JobState {
   const rawStatus = textField(job, 'status') ?? ''

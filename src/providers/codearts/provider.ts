@@ -2,7 +2,7 @@ import { RelayError } from '../../core/errors.js'
 import { silentLogger, type Logger } from '../../core/log.js'
 import type { VendorClient } from '../../core/vendor-client.js'
 import type { CodeArtsSettings } from '../../inputs/index.js'
-import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import type { CallOptions, CancelOutcome, JobState, LogCursor, LogPage, Provider, RetryRequest, RunRef, RunState, StartRequest, StepState } from '../types.js'
 import { LOOKUP_SKEW_MS, markedMessage } from '../mark.js'
 import { arrayOf, numberOf, record, stringOf, timeOf } from '../json.js'
 import { partStatus, runStatus } from './status.js'
@@ -10,6 +10,7 @@ import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopCodeArtsRun } from './stop-run.js'
 import { ID_FORMS, optionalId, pathSegment } from '../ids.js'
 import { chooseRunUrl } from '../run-url.js'
+import { readStepLogPage, readStepLogTail, type StepLogAddress } from './step-logs.js'
 
 /**
  * Huawei Cloud CodeArts Pipeline, v5 API (reference/huawei-codearts.md §1).
@@ -114,6 +115,20 @@ export class CodeArtsProvider implements Provider {
     return this.stateFromDetail(record(await this.readDetail(run.runId, options)), run.runId)
   }
 
+  /** One page of the job's log: its steps' logs in order (step-logs.ts). */
+  readLog(run: RunRef, job: JobState, from: LogCursor | undefined): Promise<LogPage> {
+    return readStepLogPage(this.logAddress(run), job, from)
+  }
+
+  /** The end of the failed steps' logs, read from the end (sort: desc). */
+  logTail(run: RunRef, job: JobState, maxLines: number): Promise<string[]> {
+    return readStepLogTail(this.logAddress(run), job, maxLines)
+  }
+
+  private logAddress(run: RunRef): StepLogAddress {
+    return { client: this.client, runPath: this.runPath(run) }
+  }
+
   private readDetail(runId: string, options?: CallOptions): Promise<unknown> {
     return this.client.send({
       method: 'GET',
@@ -205,9 +220,19 @@ function jobsOf(detail: Record<string, unknown>): JobState[] {
         rawStatus,
         message: stringOf(job.message),
         startedAt: timeOf(job.start_time),
-        endedAt: timeOf(job.end_time)
+        endedAt: timeOf(job.end_time),
+        steps: stepsOf(job)
       })
     }
   }
   return jobs
+}
+
+/** A job's steps (reference §1.4 steps[]: id is the step_run_id), where its log is kept. */
+function stepsOf(job: Record<string, unknown>): StepState[] {
+  return arrayOf(job.steps).map(step => ({
+    id: stringOf(step.id) ?? '',
+    name: stringOf(step.name) ?? '(unnamed step)',
+    status: partStatus(stringOf(step.status) ?? '')
+  }))
 }
