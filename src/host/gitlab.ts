@@ -1,7 +1,7 @@
 import { fsModule, pathModule } from '../core/builtins.js'
 import { Redactor } from '../core/redact.js'
 import { exitCodeFor, inputFromEnv, plain } from './cli.js'
-import { deferredStdout } from './deferred-stdout.js'
+import { stdoutLog } from './stdout.js'
 import type { Host, OutputName, StateName } from './types.js'
 
 /**
@@ -51,7 +51,7 @@ const ANSI = { reset: '\u001b[0m', red: '\u001b[0;31m', yellow: '\u001b[0;33m', 
 
 export function createGitLabHost(options: GitLabHostOptions = {}): Host {
   const env = options.env ?? process.env
-  const write = options.write ?? ((text: string) => deferredStdout.write(text))
+  const write = options.write ?? ((text: string) => stdoutLog.write(text))
   const setExitCode =
     options.setExitCode ??
     ((code: number) => {
