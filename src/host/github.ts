@@ -1,6 +1,7 @@
 import * as core from './workflow-commands.js'
 import { Redactor } from '../core/redact.js'
 import { stripControl } from '../core/vendor-text.js'
+import { SUMMARY_LIMIT_BYTES } from '../report.js'
 import type { Host, OutputName, StateName } from './types.js'
 import type { InputName } from '../inputs/index.js'
 
@@ -25,7 +26,15 @@ export function createGitHubHost(env: NodeJS.ProcessEnv = process.env): Host {
     async writeSummary(markdown) {
       // appendSummary() throws when the runner gave no summary file (an older runner, a terminal).
       if (!env.GITHUB_STEP_SUMMARY) return
-      await core.appendSummary(clean(markdown))
+      const text = clean(markdown)
+      // summaryMarkdown stays under the limit by design; this is the backstop. Over it, the runner
+      // would drop the whole file with an error, so a short note goes instead.
+      if (Buffer.byteLength(text, 'utf8') + 2 > SUMMARY_LIMIT_BYTES) {
+        core.warning('The job summary came out over GitHub\'s 1 MiB limit and was replaced by a note; the log has everything')
+        await core.appendSummary('The summary was over GitHub\'s 1 MiB limit for a step summary and was left out; the job log has everything.')
+        return
+      }
+      await core.appendSummary(text)
     },
     annotateError: (message, title) => core.error(clean(message), { title: clean(title) }),
     setFailed: message => core.setFailed(clean(message)),
