@@ -248,7 +248,7 @@ export interface ConsoleSinks {
 
 // Each line written when it happens, synchronously (stdout.ts): what a Ctrl-C or a kill interrupts is
 // already on the terminal or in the pipe.
-const stderrLog = createFdWriter(2, () => process.stderr)
+const stderrLog = createFdWriter(2, { fallback: () => process.stderr })
 const processSinks: ConsoleSinks = {
   stdout: text => stdoutLog.write(text),
   stderr: text => stderrLog.write(text),

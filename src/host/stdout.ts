@@ -21,25 +21,39 @@ export interface LogWriter {
   write(text: string): void
 }
 
-export function createFdWriter(fd: 1 | 2, fallback: () => NodeJS.WriteStream): LogWriter {
+export interface FdWriterOptions {
+  /** Where the rest goes when the pipe stays full: the stream, which queues it. */
+  fallback: () => { write(bytes: Uint8Array): unknown }
+  /** write(2): bytes written. */
+  writeSync?: (fd: number, bytes: Uint8Array) => number
+  /** A blocking pause while the pipe is full. */
+  pause?: (ms: number) => void
+}
+
+export function createFdWriter(fd: 1 | 2, options: FdWriterOptions): LogWriter {
+  const writeSync = options.writeSync ?? ((target: number, bytes: Uint8Array) => fsModule().writeSync(target, bytes))
+  const pause = options.pause ?? ((ms: number) => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms))
   return {
     write(text) {
       if (text === '') return
-      const { writeSync } = fsModule()
-      let bytes = Buffer.from(text, 'utf8')
+      let bytes: Uint8Array = Buffer.from(text, 'utf8')
       let waited = 0
       while (bytes.length > 0) {
         try {
           bytes = bytes.subarray(writeSync(fd, bytes))
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || waited >= FULL_PIPE_PATIENCE_MS) {
-            // Nothing is dropped: what is left goes through the stream, which queues it.
-            fallback().write(bytes)
+          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
+            // EPIPE or EBADF: nobody reads this log any more, and there is nowhere else to put it.
             return
           }
-          // The pipe is full and non-blocking: give the reader a moment (a blocking sleep, as a
-          // blocking write would have been).
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10)
+          if (waited >= FULL_PIPE_PATIENCE_MS) {
+            // Nothing is dropped: what is left goes through the stream, which queues it.
+            options.fallback().write(bytes)
+            return
+          }
+          // The pipe is full and non-blocking: give the reader a moment, blocking as a blocking
+          // write would have.
+          pause(10)
           waited += 10
         }
       }
@@ -51,4 +65,4 @@ export function createFdWriter(fd: 1 | 2, fallback: () => NodeJS.WriteStream): L
  * The GitHub and GitLab hosts' job log. An object rather than a function, so that tests can
  * replace `write` and read what would have reached the runner.
  */
-export const stdoutLog: LogWriter = createFdWriter(1, () => process.stdout)
+export const stdoutLog: LogWriter = createFdWriter(1, { fallback: () => process.stdout })
