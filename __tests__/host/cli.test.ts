@@ -198,13 +198,14 @@ describe('a credential given as a flag leaves the visible command line at once',
     const dir = mkdtempSync(join(tmpdir(), 'relay-cli-title-'))
     try {
       const script = join(dir, 'probe.mts')
-      const cli = new URL('../../src/host/cli.ts', import.meta.url).pathname
+      // Through createHost, as main.ts makes the host: arguments mean the command line.
+      const detect = new URL('../../src/host/detect.ts', import.meta.url).pathname
       writeFileSync(
         script,
         `import { readFileSync } from 'node:fs'
-import { createCliHost } from ${JSON.stringify(cli)}
+import { createHost } from ${JSON.stringify(detect)}
 const before = readFileSync('/proc/self/cmdline', 'utf8')
-createCliHost({ env: {}, sinks: { stdout() {}, stderr() {}, setExitCode() {} } })
+createHost({})
 const after = readFileSync('/proc/self/cmdline', 'utf8')
 process.stdout.write(JSON.stringify({ before, after, title: process.title }))
 `
