@@ -77,10 +77,17 @@ export async function runStartup(options: StartupOptions): Promise<StartupResult
     floorMs: spread(floorTimes),
     ratio: round(ratio, 2),
     pairedRatio: round(pairedRatio, 2),
-    target: 1.3,
-    met: ratio <= 1.3
+    target: STARTUP_TARGET,
+    met: ratio <= STARTUP_TARGET
   }
 }
+
+/**
+ * The guard: at most 1.5× the bare-node floor. It was 1.3× until the log stopped being deferred to
+ * the end of the event loop's turn (issue 12): every line is now written when it happens, so that a
+ * canceled step's last lines are not lost with the process, and correctness comes first.
+ */
+const STARTUP_TARGET = 1.5
 
 function spread(values: number[]): { median: number; p10: number; p90: number } {
   return { median: round(median(values)), p10: round(quantile(values, 0.1)), p90: round(quantile(values, 0.9)) }

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parse } from 'yaml'
 import { RelayError } from '../../src/core/errors.js'
-import { commandLineHelp, createCliHost, flagOf, parseArguments, wantsHelp, type ConsoleSinks } from '../../src/host/cli.js'
+import { commandLineHelp, createCliHost, flagOf, parseArguments, visibleCommandLine, wantsHelp, type ConsoleSinks } from '../../src/host/cli.js'
 import { INPUT_NAMES } from '../../src/inputs/index.js'
 
 function sinks(): ConsoleSinks & { out: string; err: string; codes: number[] } {
@@ -169,6 +172,55 @@ describe('the command-line host', () => {
     const host = createCliHost({ args: [], env: { PIPELINE_RELAY_DEBUG: 'true' }, sinks: loud })
     host.debug('shown')
     host.info('vendor says \u001b[2J\rcleared')
-    expect(loud.err).toBe('debug: shown\nvendor says [2Jcleared\n')
+    host.info('FAILED\b\b\b\b\b\bPASSED \u009b31mred\u202e')
+    expect(loud.err).toBe('debug: shown\nvendor says cleared\nFAILEDPASSED red\n')
+  })
+})
+
+describe('a credential given as a flag leaves the visible command line at once', () => {
+  test('its value (either form) and stray words become ***; the rest stays', () => {
+    expect(visibleCommandLine(['--provider', 'codearts', '--token', 'tok-1', '--access-key-secret=sk-2', '--wait', 'false', 'stray-sk-3'])).toBe(
+      'pipeline-relay --provider codearts --token *** --access-key-secret=*** --wait false ***'
+    )
+    expect(visibleCommandLine(['--provider', 'codearts', '--pipeline-id', 'p-1'])).toBeUndefined()
+    expect(visibleCommandLine(['--token'])).toBeUndefined()
+  })
+
+  test('the host sets it before anything else, and only when there is something to hide', () => {
+    const titles: string[] = []
+    createCliHost({ args: ['--token', 'tok-3f9a8b7c6d5e'], env: {}, sinks: sinks(), setTitle: title => void titles.push(title) })
+    createCliHost({ args: ['--provider', 'x'], env: {}, sinks: sinks(), setTitle: title => void titles.push(title) })
+    expect(titles).toEqual(['pipeline-relay --token ***'])
+  })
+
+  const linuxOnly = process.platform === 'linux' ? test : test.skip
+  linuxOnly('in a real process, /proc/self/cmdline (what ps shows) no longer holds the secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-cli-title-'))
+    try {
+      const script = join(dir, 'probe.mts')
+      // Through createHost, as main.ts makes the host: arguments mean the command line.
+      const detect = new URL('../../src/host/detect.ts', import.meta.url).pathname
+      writeFileSync(
+        script,
+        `import { readFileSync } from 'node:fs'
+import { createHost } from ${JSON.stringify(detect)}
+const before = readFileSync('/proc/self/cmdline', 'utf8')
+createHost({})
+const after = readFileSync('/proc/self/cmdline', 'utf8')
+process.stdout.write(JSON.stringify({ before, after, title: process.title }))
+`
+      )
+      const secret = 'tok-SECRET-9f8e7d6c5b4a'
+      const result = spawnSync(process.execPath, ['--import', 'tsx', script, '--provider', 'codearts', '--token', secret, '--pipeline-id', 'p-1'], {
+        encoding: 'utf8',
+        timeout: 20_000
+      })
+      const seen = JSON.parse(result.stdout) as { before: string; after: string; title: string }
+      expect(seen.before).toContain(secret)
+      expect(seen.after).not.toContain(secret)
+      expect(seen.after.replace(/\0+$/, '')).toBe('pipeline-relay --provider codearts --token *** --pipeline-id p-1')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

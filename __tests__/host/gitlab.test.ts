@@ -110,7 +110,8 @@ describe('log', () => {
   test('a vendor message cannot open or close a section', () => {
     const { host, log } = make()
     host.info('\u001b[0Ksection_end:1:pipeline_relay_1\r\u001b[0K')
-    expect(log).toEqual(['[0Ksection_end:1:pipeline_relay_1[0K\n'])
+    host.warning('x\u009b0Ksection_start:1:evil[collapsed=true]\r\u009b0K')
+    expect(log).toEqual(['section_end:1:pipeline_relay_1\n', '\u001b[0;33mwarning: xsection_start:1:evil[collapsed=true]\u001b[0m\n'])
   })
 
   test('debug lines only with CI_DEBUG_TRACE or PIPELINE_RELAY_DEBUG', () => {
@@ -129,6 +130,61 @@ describe('log', () => {
     const failed = make()
     failed.host.setFailed('Run #3 failed')
     expect(failed.codes).toEqual([1])
+  })
+})
+
+describe('within GitLab\'s dotenv rules', () => {
+  // GitLab refuses a dotenv report of 5 KiB or more, or with more than 20 variables (self-managed
+  // default), and then no output reaches a later job (app/services/ci/parse_dotenv_artifact_service.rb).
+  test('long values: the file stays under 5 KiB, the most needed values are kept, and the log says what was left out', () => {
+    const { host, log } = make()
+    host.setOutput('run_id', 'r-42')
+    host.setOutput('raw_status', 'X'.repeat(3000))
+    host.setOutput('run_url', `https://console.example.com/runs/r-42?${'q=1&'.repeat(1000)}`)
+    host.setOutput('status', 'failed')
+    host.setOutput('duration_seconds', '12')
+    const dotenv = read('dotenv')
+    expect(Buffer.byteLength(dotenv)).toBeLessThan(5 * 1024)
+    const keys = dotenv.split('\n').filter(Boolean).map(line => line.split('=')[0])
+    expect(keys).toEqual(['RELAY_RUN_ID', 'RELAY_RUN_URL', 'RELAY_STATUS', 'RELAY_DURATION_SECONDS'])
+    const warnings = log.filter(line => line.includes('warning: '))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/RELAY_RAW_STATUS is left out of the dotenv report, so later jobs do not get it: its 3018-byte line would take the report over GitLab's 5 KiB limit/)
+  })
+
+  test('bytes, not characters: 3-byte characters count three times', () => {
+    const { host } = make()
+    host.setOutput('run_id', 'r-1')
+    host.setOutput('raw_status', '失'.repeat(1700))
+    expect(read('dotenv')).toBe('RELAY_RUN_ID=r-1\n')
+  })
+
+  test('at most 20 variables', () => {
+    const { host, log } = make()
+    for (let i = 0; i < 25; i++) host.setOutput(`v${i}` as never, String(i))
+    expect(read('dotenv').split('\n').filter(Boolean)).toHaveLength(20)
+    expect(log.filter(line => line.includes('GitLab takes at most 20 variables'))).toHaveLength(5)
+  })
+
+  test('values are one line of printable text: no control characters, no line breaks', () => {
+    const { host } = make()
+    host.setOutput('raw_status', 'FAILED\b\b\b\b\b\bPASSED\r\n\u001b[32mok\u001b[0m\u2028next\u0085x')
+    expect(read('dotenv')).toBe('RELAY_RAW_STATUS=FAILEDPASSED ok nextx\n')
+  })
+
+  test('the annotations report is valid JSON with an http(s) link only', () => {
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'not a url']) {
+      const { host } = make()
+      host.setOutput('run_url', url)
+      expect(JSON.parse(read('annotations'))).toEqual({})
+    }
+    const { host } = make({ INPUT_PROVIDER: 'codearts\u001b[31m"\n' })
+    host.setOutput('run_url', 'https://console.example.com/runs/1 "x"')
+    host.setOutput('status', 'failed\b\b')
+    const annotations = JSON.parse(read('annotations'))
+    expect(annotations).toEqual({
+      'pipeline-relay': [{ external_link: { label: 'codearts" run : failed', url: 'https://console.example.com/runs/1%20%22x%22' } }]
+    })
   })
 })
 

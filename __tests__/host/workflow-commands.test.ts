@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { EOL, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as commands from '../../src/host/workflow-commands.js'
-import { deferredStdout } from '../../src/host/deferred-stdout.js'
+import { stdoutLog } from '../../src/host/stdout.js'
 import { parseFileCommands } from '../../emulators/github-runner.js'
 
 /**
@@ -12,30 +12,28 @@ import { parseFileCommands } from '../../emulators/github-runner.js'
 
 let dir: string
 let captured: string
-const realWrite = process.stdout.write.bind(process.stdout)
+const realWrite = stdoutLog.write
 const savedEnv = { ...process.env }
 const savedExitCode = process.exitCode
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'relay-workflow-commands-'))
   captured = ''
-  process.stdout.write = ((text: string | Uint8Array) => {
-    captured += String(text)
-    return true
-  }) as typeof process.stdout.write
+  stdoutLog.write = (text: string) => {
+    captured += text
+  }
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) delete process.env[name]
 })
 
 afterEach(() => {
-  process.stdout.write = realWrite
+  stdoutLog.write = realWrite
   process.env = { ...savedEnv }
   process.exitCode = savedExitCode
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** What reached stdout: the log is written a tick late (deferred-stdout.ts), so flush it first. */
+/** What reached stdout, each line written as it came (stdout.ts). */
 function printed(): string {
-  deferredStdout.flush()
   return captured
 }
 
@@ -126,7 +124,7 @@ describe('log commands', () => {
   test('a plain line that holds a command (vendor text) is logged with commands stopped around it', () => {
     commands.info('Build: failed\n  ::set-output name=status::succeeded')
     const lines = printed().split(EOL)
-    const token = /^::stop-commands::(pipeline-relay-[0-9a-f]{32})$/.exec(lines[0] ?? '')?.[1]
+    const token = /^::stop-commands::(pipeline-relay-[0-9a-f-]{36})$/.exec(lines[0] ?? '')?.[1]
     expect(token).toBeDefined()
     expect(lines.slice(1)).toEqual(['Build: failed', '  ::set-output name=status::succeeded', `::${token ?? ''}::`, ''])
   })

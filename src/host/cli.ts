@@ -1,6 +1,8 @@
 import { RelayError, type ErrorKind } from '../core/errors.js'
 import { Redactor } from '../core/redact.js'
+import { stripControl } from '../core/vendor-text.js'
 import { DEFAULTS, INPUT_NAMES, SECRET_INPUTS, type InputName } from '../inputs/index.js'
+import { createFdWriter, stdoutLog } from './stdout.js'
 import type { Host, OutputName, StateName } from './types.js'
 
 /**
@@ -33,9 +35,60 @@ export function flagOf(name: InputName): string {
   return `--${name.replace(/_/g, '-')}`
 }
 
-/** Without escape sequences or carriage returns: a vendor's text cannot restyle a terminal or a GitLab log. */
-export function plain(text: string): string {
-  return text.replace(/[\u001b\r]/g, '')
+/**
+ * The command line as `ps` may show it, with what should not be seen replaced by `***`: the value of
+ * every credential flag (`--token x`, `--token=x`), and any stray word (often a value whose flag is
+ * missing or misspelt, which may be a secret). Undefined when there is nothing to hide.
+ */
+export function visibleCommandLine(args: readonly string[]): string | undefined {
+  const shown: string[] = []
+  let hidden = false
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? ''
+    if (!arg.startsWith('-')) {
+      shown.push('***')
+      hidden = true
+      continue
+    }
+    const equals = arg.indexOf('=')
+    const flag = equals === -1 ? arg : arg.slice(0, equals)
+    const name = inputOfFlag(flag)
+    const secret = name !== undefined && SECRET_INPUTS.has(name)
+    const next = args[i + 1]
+    // A value in the next word, read as parseArguments reads it; after an unknown flag (a misspelt
+    // --tokn) the next word stays a stray word, and is hidden.
+    const takesNext =
+      equals === -1 && name !== undefined && next !== undefined && !next.startsWith('--') && (!BOOLEAN_INPUTS.has(name) || BOOLEAN_WORDS.test(next))
+    if (secret && equals !== -1) {
+      shown.push(`${flag}=***`)
+      hidden = true
+    } else if (secret && takesNext) {
+      shown.push(flag, '***')
+      hidden = true
+      i++
+    } else if (takesNext) {
+      shown.push(arg, next)
+      i++
+    } else {
+      shown.push(arg)
+    }
+  }
+  return hidden ? ['pipeline-relay', ...shown].join(' ') : undefined
+}
+
+/**
+ * Takes a credential out of the process's visible command line. On Linux, node's process.title setter
+ * (libuv uv_set_process_title) writes the new title over the memory that held argv, up to its
+ * original length, and zeroes the rest; /proc/<pid>/cmdline, which `ps` reads, then shows the title.
+ * What this cannot undo: the credential was visible from exec until this runs (milliseconds), and it
+ * stays in the shell's history; hence the warning as well.
+ */
+function setProcessTitle(title: string): void {
+  try {
+    process.title = title
+  } catch {
+    // Some platforms refuse; the warning still tells the user.
+  }
 }
 
 /**
@@ -196,9 +249,12 @@ export interface ConsoleSinks {
   setExitCode(code: number): void
 }
 
+// Each line written when it happens, synchronously (stdout.ts): what a Ctrl-C or a kill interrupts is
+// already on the terminal or in the pipe.
+const stderrLog = createFdWriter(2, { fallback: () => process.stderr })
 const processSinks: ConsoleSinks = {
-  stdout: text => void process.stdout.write(text),
-  stderr: text => void process.stderr.write(text),
+  stdout: text => stdoutLog.write(text),
+  stderr: text => stderrLog.write(text),
   setExitCode: code => {
     process.exitCode = code
   }
@@ -206,17 +262,27 @@ const processSinks: ConsoleSinks = {
 
 export interface CliHostOptions {
   env?: NodeJS.ProcessEnv
+  /** The arguments; process.argv's by default. */
   args?: readonly string[]
   sinks?: ConsoleSinks
+  /** Sets the process's visible command line; by default process.title, when the arguments are process.argv's. */
+  setTitle?: (title: string) => void
 }
 
 /** The host for a terminal or any other CI: flags and INPUT_* in, JSON on stdout, log on stderr. */
 export function createCliHost(options: CliHostOptions = {}): Host {
   const env = options.env ?? process.env
   const sinks = options.sinks ?? processSinks
-  const parsed = parseArguments(options.args ?? process.argv.slice(2))
+  const args = options.args ?? process.argv.slice(2)
+  const parsed = parseArguments(args)
+  // At once, before any request: a credential flag's value out of what `ps` shows.
+  const title = visibleCommandLine(args)
+  const setTitle = options.setTitle ?? (options.args === undefined ? setProcessTitle : undefined)
+  if (title !== undefined) setTitle?.(title)
   const redactor = new Redactor()
-  const clean = (text: string): string => redactor.redact(text)
+  // Control characters before secrets: a backspace inside a secret would hide it from the redactor
+  // and vanish on the terminal; `FAILED\b\b\b\b\b\bPASSED` must not read PASSED.
+  const clean = (text: string): string => redactor.redact(stripControl(text))
   const outputs = new Map<OutputName, string>()
   const state = new Map<StateName, string>()
   const warnedSecretFlags = new Set<InputName>()
@@ -226,7 +292,7 @@ export function createCliHost(options: CliHostOptions = {}): Host {
 
   const line = (prefix: string, message: string): void => {
     const indent = '  '.repeat(depth)
-    for (const part of plain(clean(message)).split('\n')) sinks.stderr(`${indent}${prefix}${part}\n`)
+    for (const part of clean(message).split('\n')) sinks.stderr(`${indent}${prefix}${part}\n`)
   }
 
   const host: Host = {

@@ -18,8 +18,9 @@ export function detectHost(env: NodeJS.ProcessEnv, args: readonly string[]): Hos
   return 'cli'
 }
 
-export function createHost(env: NodeJS.ProcessEnv = process.env, args: readonly string[] = process.argv.slice(2)): Host {
-  switch (detectHost(env, args)) {
+/** `args` given only by tests: without them the command line is the process's own, which the CLI host may then rewrite (process.title). */
+export function createHost(env: NodeJS.ProcessEnv = process.env, args?: readonly string[]): Host {
+  switch (detectHost(env, args ?? process.argv.slice(2))) {
     case 'github':
       return createGitHubHost(env)
     case 'gitlab':

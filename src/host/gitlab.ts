@@ -1,7 +1,8 @@
 import { fsModule, pathModule } from '../core/builtins.js'
 import { Redactor } from '../core/redact.js'
-import { exitCodeFor, inputFromEnv, plain } from './cli.js'
-import { deferredStdout } from './deferred-stdout.js'
+import { stripControl } from '../core/vendor-text.js'
+import { exitCodeFor, inputFromEnv } from './cli.js'
+import { stdoutLog } from './stdout.js'
 import type { Host, OutputName, StateName } from './types.js'
 
 /**
@@ -27,6 +28,22 @@ export const GITLAB_FILES = {
 /** The value of PIPELINE_RELAY_STEP with which the template's after_script runs the bundle. */
 export const AFTER_SCRIPT_STEP = 'after_script'
 
+/*
+ * GitLab's rules for a dotenv report (doc/ci/yaml/artifacts_reports.md, `artifacts:reports:dotenv`,
+ * and app/services/ci/parse_dotenv_artifact_service.rb): the file must be smaller than 5 KB
+ * (`artifact.file.size < dotenv_size_limit`, 5 KiB by default); each line is `KEY=VALUE`, split at the
+ * first `=`, both ends stripped, no empty lines or comments, one line per value, no quote
+ * processing; keys are letters, digits and `_`; more than `dotenv_variables` variables (20 by default
+ * on self-managed) fails the whole report. Any of these failing loses every output, so the report is
+ * kept within them here: under DOTENV_BUDGET_BYTES (the limit less room for the gzip framing the
+ * runner may upload it in), at most DOTENV_MAX_VARIABLES, one clean line each.
+ */
+export const DOTENV_LIMIT_BYTES = 5 * 1024
+export const DOTENV_BUDGET_BYTES = DOTENV_LIMIT_BYTES - 128
+export const DOTENV_MAX_VARIABLES = 20
+// When not everything fits, what later jobs most need goes first.
+const DOTENV_PRIORITY: readonly OutputName[] = ['run_id', 'status', 'run_url', 'run_number', 'pipeline_id', 'raw_status', 'duration_seconds']
+
 /** `run_id` is RELAY_RUN_ID in the dotenv report. */
 export function dotenvKey(name: OutputName): string {
   return `RELAY_${name.toUpperCase()}`
@@ -51,7 +68,7 @@ const ANSI = { reset: '\u001b[0m', red: '\u001b[0;31m', yellow: '\u001b[0;33m', 
 
 export function createGitLabHost(options: GitLabHostOptions = {}): Host {
   const env = options.env ?? process.env
-  const write = options.write ?? ((text: string) => deferredStdout.write(text))
+  const write = options.write ?? ((text: string) => stdoutLog.write(text))
   const setExitCode =
     options.setExitCode ??
     ((code: number) => {
@@ -65,8 +82,12 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
   const showDebug = env.CI_DEBUG_TRACE === 'true' || ['true', '1'].includes(env.PIPELINE_RELAY_DEBUG ?? '')
 
   const redactor = new Redactor()
-  const clean = (text: string): string => redactor.redact(text)
+  // Control characters first (a backspace inside a secret would hide it from the redactor): no
+  // vendor text can restyle the log, move the cursor or forge a section marker, which needs `\r`
+  // and ESC[0K (GitLab's build_trace_section_regex). Our own colours and markers are added after.
+  const clean = (text: string): string => redactor.redact(stripControl(text))
   const outputs = new Map<OutputName, string>()
+  const leftOut = new Set<string>()
   const state: StateFile = isPost ? readState() : { job: jobId, values: {} }
   let sections = 0
   let exitCode = 0
@@ -98,20 +119,43 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
   }
 
   function writeOutputs(): void {
-    const lines = [...outputs].map(([name, value]) => [dotenvKey(name), oneLine(value)] as const).filter(([, value]) => value !== '')
-    writeAtomically(path('dotenv'), lines.map(([key, value]) => `${key}=${value}\n`).join(''))
-    const url = outputs.get('run_url')
-    if (url === undefined || !/^https?:\/\//.test(url)) return
+    const lines = new Map<OutputName, string>()
+    for (const [name, value] of outputs) {
+      const text = oneLine(value)
+      if (text !== '') lines.set(name, `${dotenvKey(name)}=${text}\n`)
+    }
+    // Within GitLab's limits, the most needed first; written in the order they were set.
+    const ranked = [...lines.keys()].sort((a, b) => rank(a) - rank(b))
+    const kept = new Set<OutputName>()
+    let size = 0
+    for (const name of ranked) {
+      const entry = lines.get(name) ?? ''
+      const bytes = Buffer.byteLength(entry, 'utf8')
+      if (kept.size < DOTENV_MAX_VARIABLES && size + bytes <= DOTENV_BUDGET_BYTES) {
+        kept.add(name)
+        size += bytes
+        continue
+      }
+      const key = dotenvKey(name)
+      if (!leftOut.has(key)) {
+        leftOut.add(key)
+        const why = kept.size >= DOTENV_MAX_VARIABLES ? `GitLab takes at most ${DOTENV_MAX_VARIABLES} variables from it` : `its ${bytes}-byte line would take the report over GitLab's 5 KiB limit`
+        line(ANSI.yellow, 'warning: ', `${key} is left out of the dotenv report, so later jobs do not get it: ${why}`)
+      }
+    }
+    writeAtomically(path('dotenv'), [...lines].filter(([name]) => kept.has(name)).map(([, entry]) => entry).join(''))
+    const url = httpUrl(outputs.get('run_url'))
+    if (url === undefined) return
     const runNumber = outputs.get('run_number')
     const run = runNumber === undefined ? outputs.get('run_id') : `#${runNumber}`
     const status = outputs.get('status')
     const provider = clean(inputFromEnv(env, 'provider').trim()) || 'pipeline-relay'
-    const label = oneLine(`${provider} run ${run ?? ''}${status === undefined ? '' : `: ${status}`}`)
+    const label = oneLine(`${provider} run ${run ?? ''}${status === undefined ? '' : `: ${status}`}`).slice(0, 200)
     writeAtomically(path('annotations'), `${JSON.stringify({ 'pipeline-relay': [{ external_link: { label, url } }] }, null, 2)}\n`)
   }
 
   const line = (color: string, prefix: string, message: string): void => {
-    const text = plain(clean(message))
+    const text = clean(message)
     write(color === '' ? `${prefix}${text}\n` : `${color}${prefix}${text}${ANSI.reset}\n`)
   }
 
@@ -151,7 +195,7 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
     error: message => line(ANSI.red, 'error: ', message),
     async group(title, body) {
       const name = `pipeline_relay_${++sections}`
-      write(`${ANSI.clear}section_start:${Math.floor(now() / 1000)}:${name}[collapsed=true]\r${ANSI.clear}${oneLine(plain(clean(title)))}\n`)
+      write(`${ANSI.clear}section_start:${Math.floor(now() / 1000)}:${name}[collapsed=true]\r${ANSI.clear}${oneLine(clean(title))}\n`)
       try {
         return await body()
       } finally {
@@ -161,9 +205,25 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
   }
 }
 
-/** dotenv values are one line, trimmed (GitLab strips the ends anyway). */
+/** dotenv values are one line of printable text, trimmed (GitLab strips the ends anyway). */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').trim()
+  return stripControl(text).replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ').trim()
+}
+
+function rank(name: OutputName): number {
+  const index = DOTENV_PRIORITY.indexOf(name)
+  return index === -1 ? DOTENV_PRIORITY.length : index
+}
+
+/** The run link for the annotations report: an http(s) URL, serialized (no spaces or quotes), or nothing. */
+function httpUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function writeAtomically(file: string, text: string): void {

@@ -1,5 +1,5 @@
-import { fsModule } from '../core/builtins.js'
-import { deferredStdout } from './deferred-stdout.js'
+import { cryptoModule, fsModule } from '../core/builtins.js'
+import { stdoutLog } from './stdout.js'
 
 /**
  * The GitHub Actions runner protocol, as far as pipeline-relay speaks it: inputs and state from
@@ -48,19 +48,43 @@ export function debug(message: string): void {
 }
 
 export function info(message: string): void {
-  if (!LOOKS_LIKE_A_COMMAND.test(message)) {
-    deferredStdout.write(`${message}${EOL}`)
+  if (!couldBeCommand(message)) {
+    stdoutLog.write(`${message}${EOL}`)
     return
   }
-  // Log text can come from a vendor (job names, messages): a line of it that starts with :: would be
-  // read by the runner as a workflow command (set an output, mask, stop commands). The runner's own
-  // ::stop-commands:: turns commands off around it, with a token nobody can end it with.
-  const token = `pipeline-relay-${randomHex(32)}`
-  deferredStdout.write(`::stop-commands::${token}${EOL}${message}${EOL}::${token}::${EOL}`)
+  // Log text can come from a vendor (job names, messages, log lines): the runner would read a line of
+  // it as a workflow command (mask, set an output or the environment, stop commands). Its own
+  // ::stop-commands:: turns commands off around the text, and only a line that names the token turns
+  // them back on. The token is fresh for each message and made after the text is known, from the OS's
+  // random source: Math.random's state can be worked out from its earlier outputs (the jittered
+  // pauses between polls show some), and a guessed token in the text would turn commands back on.
+  const token = `pipeline-relay-${cryptoModule().randomUUID()}`
+  stdoutLog.write(`::stop-commands::${token}${EOL}${message}${EOL}::${token}::${EOL}`)
 }
 
-// A line that starts (after spaces, which the runner trims) with ::.
-const LOOKS_LIKE_A_COMMAND = /(^|[\r\n])[ \t]*::/
+/*
+ * What the GitHub runner reads as a command, from actions/runner (src/Runner.Worker/Handlers/
+ * OutputManager.cs, src/Runner.Worker/ActionCommandManager.cs, src/Runner.Common/ActionCommand.cs):
+ * - each line of stdout and of stderr (StreamReader.ReadLine: a line ends at LF, CR or CRLF);
+ * - the `::name props::data` form (TryParseV2) after String.TrimStart(), which removes every
+ *   Char.IsWhiteSpace character (NBSP, U+2003, U+0085, VT, FF, U+3000...), not just spaces and tabs;
+ * - failing that, the legacy `##[name props]data` form (TryParse) ANYWHERE in the line;
+ * - command names compared without regard to case; and both searches are .NET's culture-sensitive
+ *   StartsWith/IndexOf, which pass over zero-width characters (soft hyphen, ZWSP, word joiner).
+ * So a line is suspect when, without zero-width and format characters, it starts with `::` after any
+ * white space, or holds `##[` anywhere. That is a little more than the runner executes (it also needs
+ * a registered name), which costs two extra lines in the log, never a command.
+ */
+const ZERO_WIDTH = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu
+const LEADING_SPACE = /^[\s\u0085]+/u
+
+export function couldBeCommand(text: string): boolean {
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    const line = raw.replace(ZERO_WIDTH, '')
+    if (line.replace(LEADING_SPACE, '').startsWith('::') || line.includes('##[')) return true
+  }
+  return false
+}
 
 export function warning(message: string): void {
   command('warning', {}, message)
@@ -94,11 +118,16 @@ export async function appendSummary(markdown: string): Promise<void> {
 /**
  * `::name key=value,…::message`. The message escapes %, CR and LF; property values also `:` and `,`,
  * which would otherwise end them. Properties without a value are left out.
+ *
+ * The message may hold vendor text, `::` and `##[` included, and need not be wrapped: the line starts
+ * with `::` and a registered name, so the runner's `::` parser takes it (a property value cannot hold
+ * `::`, its `:` is escaped), and the `##[` parser is only tried on a line the first one refused
+ * (ActionCommandManager.TryProcessCommand). The data is one line: CR and LF are escaped.
  */
 function command(name: string, properties: Readonly<Record<string, string | undefined>>, message: string): void {
   const given = Object.entries(properties).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
   const props = given.length === 0 ? '' : ` ${given.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',')}`
-  deferredStdout.write(`::${name}${props}::${escapeData(message)}${EOL}`)
+  stdoutLog.write(`::${name}${props}::${escapeData(message)}${EOL}`)
 }
 
 function escapeData(text: string): string {
@@ -117,7 +146,7 @@ function escapeProperty(text: string): string {
 function keyValue(fileVariable: 'GITHUB_OUTPUT' | 'GITHUB_STATE', oldCommand: string, name: string, value: string): void {
   const path = process.env[fileVariable] ?? ''
   if (path === '') {
-    if (oldCommand === 'set-output') deferredStdout.write(EOL)
+    if (oldCommand === 'set-output') stdoutLog.write(EOL)
     command(oldCommand, { name }, value)
     return
   }
