@@ -242,3 +242,22 @@ describe('the after_script step (cancel on abort)', () => {
     expect(existsSync(join(dir, GITLAB_FILES.annotations))).toBe(true)
   })
 })
+
+describe('chains of relay jobs', () => {
+  test('output_prefix names the dotenv outputs, so two relay jobs can feed one later job', () => {
+    const build = make({ INPUT_OUTPUT_PREFIX: 'BUILD_' })
+    build.host.setOutput('run_id', 'r-1')
+    build.host.setOutput('outputs', '{"VERSION":"1.2.3"}')
+    expect(read('dotenv')).toBe('BUILD_RUN_ID=r-1\nBUILD_OUTPUTS={"VERSION":"1.2.3"}\n')
+  })
+
+  test('a failed job is a link of its own in the annotations report, with its failure and last log line', () => {
+    const { host } = make({ INPUT_PROVIDER: 'bkci' })
+    host.setOutput('run_id', 'b-1')
+    host.setOutput('run_url', 'https://devops.example.com/console/pipeline/demo/p-1/detail/b-1')
+    host.annotateError('exit code 2\nLast lines of its log:\ncompiling\nmake: *** Error 2', 'bk-ci: Build / compile failed')
+    const links = (JSON.parse(read('annotations')) as { 'pipeline-relay': { external_link: { label: string; url: string } }[] })['pipeline-relay']
+    expect(links.map(link => link.external_link.label)).toEqual(['bkci run b-1', 'bk-ci: Build / compile failed: exit code 2 … make: *** Error 2'])
+    expect(links.every(link => link.external_link.url === 'https://devops.example.com/console/pipeline/demo/p-1/detail/b-1')).toBe(true)
+  })
+})

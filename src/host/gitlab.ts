@@ -44,10 +44,14 @@ export const DOTENV_MAX_VARIABLES = 20
 // When not everything fits, what later jobs most need goes first.
 const DOTENV_PRIORITY: readonly OutputName[] = ['run_id', 'status', 'run_url', 'run_number', 'pipeline_id', 'raw_status', 'duration_seconds']
 
-/** `run_id` is RELAY_RUN_ID in the dotenv report. */
-export function dotenvKey(name: OutputName): string {
-  return `RELAY_${name.toUpperCase()}`
+/** `run_id` is RELAY_RUN_ID in the dotenv report (with the default output_prefix). */
+export function dotenvKey(name: OutputName, prefix = DEFAULT_OUTPUT_PREFIX): string {
+  return `${prefix}${name.toUpperCase()}`
 }
+
+export const DEFAULT_OUTPUT_PREFIX = 'RELAY_'
+// The form the settings reader also requires; a bad prefix fails the job there, with its message.
+const OUTPUT_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/
 
 interface StateFile {
   /** CI_JOB_ID of the job that wrote it: a file left by another job in a reused directory is ignored. */
@@ -88,6 +92,11 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
   const clean = (text: string): string => redactor.redact(stripControl(text))
   const outputs = new Map<OutputName, string>()
   const leftOut = new Set<string>()
+  // Two relay jobs that one later job needs: each names its dotenv outputs with its own prefix.
+  const givenPrefix = inputFromEnv(env, 'output_prefix').trim()
+  const prefix = OUTPUT_PREFIX.test(givenPrefix) ? givenPrefix : DEFAULT_OUTPUT_PREFIX
+  // Failed jobs, for the annotations report: each a link to the run, labelled with its failure.
+  const failures: string[] = []
   const state: StateFile = isPost ? readState() : { job: jobId, values: {} }
   let sections = 0
   let exitCode = 0
@@ -122,7 +131,7 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
     const lines = new Map<OutputName, string>()
     for (const [name, value] of outputs) {
       const text = oneLine(value)
-      if (text !== '') lines.set(name, `${dotenvKey(name)}=${text}\n`)
+      if (text !== '') lines.set(name, `${dotenvKey(name, prefix)}=${text}\n`)
     }
     // Within GitLab's limits, the most needed first; written in the order they were set.
     const ranked = [...lines.keys()].sort((a, b) => rank(a) - rank(b))
@@ -136,7 +145,7 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
         size += bytes
         continue
       }
-      const key = dotenvKey(name)
+      const key = dotenvKey(name, prefix)
       if (!leftOut.has(key)) {
         leftOut.add(key)
         const why = kept.size >= DOTENV_MAX_VARIABLES ? `GitLab takes at most ${DOTENV_MAX_VARIABLES} variables from it` : `its ${bytes}-byte line would take the report over GitLab's 5 KiB limit`
@@ -151,7 +160,8 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
     const status = outputs.get('status')
     const provider = clean(inputFromEnv(env, 'provider').trim()) || 'pipeline-relay'
     const label = oneLine(`${provider} run ${run ?? ''}${status === undefined ? '' : `: ${status}`}`).slice(0, 200)
-    writeAtomically(path('annotations'), `${JSON.stringify({ 'pipeline-relay': [{ external_link: { label, url } }] }, null, 2)}\n`)
+    const links = [label, ...failures].map(text => ({ external_link: { label: text, url } }))
+    writeAtomically(path('annotations'), `${JSON.stringify({ 'pipeline-relay': links }, null, 2)}\n`)
   }
 
   const line = (color: string, prefix: string, message: string): void => {
@@ -176,7 +186,14 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
     getState: name => state.values[name] ?? '',
     // GitLab has no job summary; the annotations report carries the run link, the log the jobs.
     writeSummary: async () => undefined,
-    annotateError: (message, title) => line(ANSI.red, 'error: ', `${title}: ${message}`),
+    annotateError(message, title) {
+      line(ANSI.red, 'error: ', `${title}: ${message}`)
+      // The report shows one line per entry: the failure and the last line of the job's log, if any.
+      const last = clean(message).split('\n').filter(text => text.trim() !== '').at(-1) ?? ''
+      const first = clean(message).split('\n')[0] ?? ''
+      failures.push(oneLine(`${clean(title)}: ${first}${last !== first ? ` … ${last}` : ''}`).slice(0, 200))
+      if (outputs.size > 0) writeOutputs()
+    },
     setFailed(message, kind) {
       line(ANSI.red, 'error: ', message)
       exitCode = Math.max(exitCode, exitCodeFor(kind))
