@@ -25,7 +25,7 @@ describe('action.yml is the same contract as the code', () => {
       expect(input.description?.length ?? 0).toBeGreaterThan(10)
       if (SECRET_INPUTS.has(name as never)) expect(input.default).toBeUndefined()
     }
-    expect(Object.keys(action.outputs).sort()).toEqual(['duration_seconds', 'pipeline_id', 'raw_status', 'run_id', 'run_number', 'run_url', 'status'])
+    expect(Object.keys(action.outputs).sort()).toEqual(['artifacts', 'attempt', 'duration_seconds', 'outputs', 'pipeline_id', 'raw_status', 'run_id', 'run_number', 'run_url', 'status'])
   })
 
   test('main and post run the bundle on node24, the post step always', () => {
