@@ -112,6 +112,16 @@ describe.each(['openapi', 'pop'] as const)('Yunxiao %s: the whole-log read', api
     expect(third).toEqual({ lines: [], next: second.next, more: false })
   })
 
+  test('an ended job whose log no longer changes is complete even while the vendor still says more: its last line is printed once', async () => {
+    const { transport, provider } = setup(api)
+    transport.always(LOG_ROUTE[api], answer(api, 'a\nlast words', true))
+    const first = await provider.readLog!(RUN, job('failed'), undefined)
+    expect(first).toMatchObject({ lines: ['a'], more: true })
+    const second = await provider.readLog!(RUN, job('failed'), first.next)
+    expect(second).toMatchObject({ lines: ['last words'], more: false })
+    expect((await provider.readLog!(RUN, job('failed'), second.next)).lines).toEqual([])
+  })
+
   test('lines split on \\r\\n and \\n; vendor text is otherwise left as it is', async () => {
     const { transport, provider } = setup(api)
     transport.on(LOG_ROUTE[api], answer(api, 'a\r\n::error::b\u001b[31m\nc\n', false))
@@ -131,7 +141,7 @@ describe.each(['openapi', 'pop'] as const)('Yunxiao %s: the whole-log read', api
     transport.on(LOG_ROUTE[api], answer(api, 'a\nb\nc\n', true), answer(api, '', true), answer(api, 'a\nb\nc\nd\n', true))
     const first = await provider.readLog!(RUN, job('running'), undefined)
     const empty = await provider.readLog!(RUN, job('running'), first.next)
-    expect(empty).toEqual({ lines: [], next: first.next, more: true })
+    expect(empty).toMatchObject({ lines: [], more: true })
     expect((await provider.readLog!(RUN, job('running'), empty.next)).lines).toEqual(['d'])
   })
 

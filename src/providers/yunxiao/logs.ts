@@ -46,17 +46,19 @@ interface Cursor {
   /** The start time of the job attempt whose lines were printed, when known. */
   attempt?: number
   printed: number
+  /** The length of the text the last read had: an ended job's log that did not grow since is complete. */
+  seen?: number
 }
 
 function cursorOf(from: LogCursor | undefined): Cursor {
   if (from === undefined) return { printed: 0 }
-  const match = /^(\d+|-)\/(\d+)$/.exec(from)
-  if (match === null) throw new Error(`yunxiao: a log cursor is "<attempt>/<lines>", not "${from}"`)
-  return { attempt: match[1] === '-' ? undefined : Number(match[1]), printed: Number(match[2]) }
+  const match = /^(\d+|-)\/(\d+)\/(\d+)$/.exec(from)
+  if (match === null) throw new Error(`yunxiao: a log cursor is "<attempt>/<lines>/<characters>", not "${from}"`)
+  return { attempt: match[1] === '-' ? undefined : Number(match[1]), printed: Number(match[2]), seen: Number(match[3]) }
 }
 
 function cursorText(cursor: Cursor): LogCursor {
-  return `${cursor.attempt ?? '-'}/${cursor.printed}`
+  return `${cursor.attempt ?? '-'}/${cursor.printed}/${cursor.seen ?? 0}`
 }
 
 function ended(job: JobState): boolean {
@@ -72,8 +74,9 @@ function splitLines(content: string): { complete: string[]; partial: string } {
 
 /**
  * The lines of `log` not printed yet. A line still being written (no line break after it yet) waits for
- * its end, unless the job has ended and the vendor says nothing more comes: then it is printed, and
- * counted, once. A job retried since (another start time) has a new log: it is read from its start.
+ * its end, unless the job has ended and its log is complete (the vendor says nothing more comes, or
+ * the text has not changed since the last read): then it is printed, and counted, once. A job retried
+ * since (another start time) has a new log: it is read from its start.
  */
 export function pageOfWholeLog(log: WholeLog, job: JobState, from: LogCursor | undefined): LogPage {
   const cursor = cursorOf(from)
@@ -81,12 +84,13 @@ export function pageOfWholeLog(log: WholeLog, job: JobState, from: LogCursor | u
   const retried = cursor.attempt !== undefined && attempt !== undefined && attempt !== cursor.attempt
   const printed = retried ? 0 : cursor.printed
   const { complete, partial } = splitLines(log.content)
-  const done = ended(job) && log.more !== true
+  const unchanged = !retried && cursor.seen !== undefined && cursor.seen === log.content.length
+  const done = ended(job) && (log.more !== true || unchanged)
   const lines = done && partial !== '' ? [...complete, partial] : complete
   // A log shorter than what was printed (a read that came back empty or cut) prints nothing: never twice.
   const fresh = lines.length > printed ? lines.slice(printed) : []
-  const next = cursorText({ attempt: attempt ?? cursor.attempt, printed: printed + fresh.length })
-  return { lines: fresh, next, more: log.more ?? !ended(job) }
+  const next = cursorText({ attempt: attempt ?? cursor.attempt, printed: printed + fresh.length, seen: log.content.length })
+  return { lines: fresh, next, more: done ? false : (log.more ?? !ended(job)) }
 }
 
 /** The last `maxLines` lines of the whole log, the unfinished last one included. */
