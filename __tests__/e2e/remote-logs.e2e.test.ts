@@ -22,6 +22,8 @@ interface Flavour {
   failingJob: string
   /** Makes the next log read fail with an error that is not retried. */
   failNextLogRead(): void
+  /** Where the vendor documents expired logs: drops the run's log in the emulator. */
+  expireLogs?(runId: string): void
 }
 
 function bkci(): Flavour {
@@ -58,7 +60,8 @@ function bkci(): Flavour {
       return logs
     },
     failingJob: 'Build / Linux build',
-    failNextLogRead: () => live().injectFault({ on: 'logInit', kind: 'status', status: 404 })
+    failNextLogRead: () => live().injectFault({ on: 'logInit', kind: 'status', status: 404 }),
+    expireLogs: runId => live().expireLogs(runId)
   }
 }
 
@@ -102,9 +105,9 @@ describe.each(FLAVOURS)('$name: the remote log', flavour => {
   beforeAll(() => flavour.start())
   afterAll(() => flavour.stop())
 
-  async function step(logs: string): Promise<StepResult & { logRequests: number }> {
+  async function step(logs: string, onOutput?: (text: string) => void): Promise<StepResult & { logRequests: number }> {
     const before = flavour.logRequests()
-    const result = await runStep({ inputs: flavour.inputs({ logs, poll_interval: '100ms', request_timeout: '3s', timeout: '60s' }) })
+    const result = await runStep({ inputs: flavour.inputs({ logs, poll_interval: '100ms', request_timeout: '3s', timeout: '60s' }), onOutput })
     return { ...result, logRequests: flavour.logRequests() - before }
   }
 
@@ -154,5 +157,21 @@ describe.each(FLAVOURS)('$name: the remote log', flavour => {
     expect(result.outputs.status).toBe('failed')
     expect(result.stdout).toMatch(new RegExp(`::warning::Could not read the log of ${flavour.failingJob.replace(/[/]/g, '\\/')}`))
     expect(result.stdout).toMatch(/::error::Run .* failed/)
+  }, 45_000)
+
+  const expiring = flavour.expireLogs === undefined ? test.skip : test
+  expiring('an expired log is said to be expired, in a warning', async () => {
+    let expired = false
+    const result = await step('failed', text => {
+      const runId = /Started run (\S+?)(?::? |\n|$)/.exec(text)?.[1]
+      if (!expired && runId !== undefined) {
+        expired = true
+        flavour.expireLogs?.(runId)
+      }
+    })
+    expect(expired).toBe(true)
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.status).toBe('failed')
+    expect(result.stdout).toMatch(/::warning::Could not read the log of .*: The log of build \S+ is no longer kept by bk-ci \(log status 2 CLEAN/)
   }, 45_000)
 })
