@@ -299,7 +299,9 @@ describe.each<BkciApi>(['v4', 'v3'])('api %s: requests on the wire', api => {
           rawStatus: 'FAILED',
           message: 'Unit tests failed: exit code 1',
           startedAt: T0 + 1_000,
-          endedAt: T0 + 61_000
+          endedAt: T0 + 61_000,
+          // Where its log is read: the container hash (the fixture says no execution count for this job).
+          log: { containerHashId: 'c-11111111111111111111111111111111' }
         },
         { id: '2', name: 'Release', stage: 'Deploy', status: 'skipped', rawStatus: 'UNEXEC', message: undefined, startedAt: undefined, endedAt: undefined }
       ]

@@ -13,6 +13,7 @@ import { createBkciListener } from './http-server.js'
 import type { BkciEmulatorOptions, BkciPipelineConfig } from './options.js'
 import { type BkciBuildSnapshot, snapshotBuild } from './run-snapshot.js'
 import { type BkciEmulatorStats, emptyStats } from './stats.js'
+import { logLinesOf } from './builds/log.js'
 
 export interface BkciEmulator {
   /** http://127.0.0.1:<port>, no trailing slash: the gateway host (BK_API_URL_TMPL's host). */
@@ -30,6 +31,10 @@ export interface BkciEmulator {
   /** Rejects the stage review: the build ends STAGE_SUCCESS with an end time. */
   reject(buildId: string): void
   getRun(buildId: string): BkciBuildSnapshot | undefined
+  /** A job's whole log as the emulator holds it (its container hash, execution 1 unless given). */
+  jobLog(buildId: string, containerHashId: string, executeCount?: number): string[]
+  /** The log service drops the build's log: reads then answer status 2 CLEAN (or 3 CLOSED). */
+  expireLogs(buildId: string, status?: 2 | 3): void
   /** Ends the server and every open socket, so the process (jest) can exit. */
   close(): Promise<void>
 }
@@ -77,6 +82,7 @@ export async function startBkciEmulator(options: BkciEmulatorOptions = {}): Prom
     pipelines,
     users: o.users ?? {},
     retryLimitDays: o.retryLimitDays ?? 28,
+    logPageLines: o.logPageLines ?? 10_000,
     now,
     onRunCreated: () => {
       stats.runsCreated += 1
@@ -127,6 +133,10 @@ export async function startBkciEmulator(options: BkciEmulatorOptions = {}): Prom
     getRun: (buildId) => {
       const build = store.get(buildId)
       return build ? snapshotBuild(build) : undefined
+    },
+    jobLog: (buildId, containerHashId, executeCount = 1) => logLinesOf(find(buildId), { containerHashId, executeCount }).map((line) => line.message),
+    expireLogs: (buildId, status = 2) => {
+      find(buildId).logStatus = status
     },
     close: () => server.close()
   }

@@ -82,6 +82,8 @@ export interface BkciEmulatorOptions {
   cancelPhases?: number
   /** Builds started longer ago than this cannot be retried (2101258); default 28. */
   retryLimitDays?: number
+  /** Lines one log read answers at most; default 10 000 (bk-ci's NORMAL_MAX_LINES). Small values make clients page. */
+  logPageLines?: number
   /** The delay of a `gateway-timeout` fault without delayMs: the gateway's 30 s backend timeout. */
   gatewayTimeoutMs?: number
 }

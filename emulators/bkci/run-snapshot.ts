@@ -35,7 +35,7 @@ export interface BkciBuildSnapshot {
     name: string
     status: BuildStatus
     review?: ReviewStatus
-    containers: { id: string; jobId: string; name: string; status: BuildStatus; tasks: { id: string; stepId: string; name: string; status: BuildStatus; executeCount: number; retryCountManual: number }[] }[]
+    containers: { id: string; containerHashId: string; jobId: string; name: string; status: BuildStatus; tasks: { id: string; stepId: string; name: string; status: BuildStatus; executeCount: number; retryCountManual: number }[] }[]
   }[]
 }
 
@@ -66,6 +66,7 @@ export function snapshotBuild(build: Build): BkciBuildSnapshot {
         status: s.status,
         containers: s.containers.map((c) => ({
           id: c.id,
+          containerHashId: c.containerHashId,
           jobId: c.jobId,
           name: c.name,
           status: c.status,

@@ -10,6 +10,7 @@ import { createYunxiaoListener } from './http-server.js'
 import type { OrganizationConfig, YunxiaoEmulatorOptions, YunxiaoPipelineConfig } from './options.js'
 import { type YunxiaoRunSnapshot, snapshotRun } from './run-snapshot.js'
 import { RunStore } from './runs/run-store.js'
+import { logLines } from './runs/log.js'
 import { SCENARIO_NAMES } from './runs/scenarios.js'
 import type { FlowRun } from './runs/types.js'
 import { type YunxiaoEmulatorStats, emptyStats } from './stats.js'
@@ -31,6 +32,8 @@ export interface YunxiaoEmulator {
    */
   approve(runId: number | string, pipelineId?: number): void
   getRun(runId: number | string, pipelineId?: number): YunxiaoRunSnapshot | undefined
+  /** A job's log as the emulator holds it, as lines (the unfinished last one included). */
+  jobLog(runId: number | string, jobId: number, pipelineId?: number): string[]
   /** Ends the server and every open socket, so the process (jest) can exit. */
   close(): Promise<void>
 }
@@ -84,6 +87,7 @@ export async function startYunxiaoEmulator(options: YunxiaoEmulatorOptions = {})
     gateRunStatus,
     popBusinessErrorStatus: o.popBusinessErrorStatus ?? 'documented',
     openApiErrorShape: o.openApiErrorShape ?? 'OpenApiErrorResponse',
+    logLastUnit: o.logLastUnit ?? 'lines',
     onRunCreated: () => {
       stats.runsCreated += 1
     }
@@ -124,6 +128,11 @@ export async function startYunxiaoEmulator(options: YunxiaoEmulatorOptions = {})
     getRun: (runId, pipelineId) => {
       const run = find(runId, pipelineId)
       return run ? snapshotRun(run, gateRunStatus) : undefined
+    },
+    jobLog: (runId, jobId, pipelineId) => {
+      const job = find(runId, pipelineId)?.stages.flatMap((s) => s.jobs).find((j) => j.id === jobId)
+      if (!job) throw new Error(`no job ${jobId} in run ${String(runId)}`)
+      return logLines(job)
     },
     close: () => server.close()
   }

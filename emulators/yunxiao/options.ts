@@ -86,4 +86,6 @@ export interface YunxiaoEmulatorOptions {
    * errorMessage, requestId).
    */
   openApiErrorShape?: 'OpenApiErrorResponse' | 'ErrorResponse'
+  /** The unit of GetPipelineJobRunLog's `last` (undocumented): 'lines' (default) or 'characters'. */
+  logLastUnit?: 'lines' | 'characters'
 }

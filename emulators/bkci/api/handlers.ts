@@ -7,6 +7,7 @@ import type { RetryTarget } from '../builds/lifecycle.js'
 import { isBuildFinished } from '../builds/lifecycle.js'
 import { renderBuildId, renderDetail, renderHistory, renderStatus } from '../builds/render.js'
 import type { Build } from '../builds/types.js'
+import { logLinesOf, type LogFilter } from '../builds/log.js'
 import type { BkciPermission, BkciPipelineConfig } from '../options.js'
 import {
   type BkciError,
@@ -35,6 +36,8 @@ export interface BkciApiContext {
   pipelines: ReadonlyMap<string, BkciPipelineConfig>
   users: Record<string, BkciPermission>
   retryLimitDays: number
+  /** Lines a log read answers at most (bk-ci: Constants.NORMAL_MAX_LINES, 10 000). */
+  logPageLines: number
   now(): number
   onRunCreated(): void
 }
@@ -195,6 +198,41 @@ function handleHistories(pipeline: BkciPipelineConfig, request: ApiRequest, ctx:
   })
 }
 
+const ACTIVE_CONTAINER = ['QUEUE', 'PREPARE_ENV', 'RUNNING']
+
+/**
+ * init_logs / after_line_logs (v4) and logs/init, logs/after (v3): the lines of the filters given,
+ * execution 1 unless executeCount says otherwise, from line `start` on (after), at most
+ * logPageLines of them, `hasMore` when more matched. `finished`: the job (with containerHashId)
+ * or the build has ended, as the log service's isFinish does. An expired log answers status 2/3
+ * with no lines.
+ */
+function handleLogs(route: RouteMatch, build: Build, request: ApiRequest, ctx: BkciApiContext): ApiResponse | BkciError {
+  const q = request.query
+  const countText = q.get('executeCount')
+  if (countText && !/^\d+$/.test(countText)) return paramInvalid('executeCount must be an integer')
+  const filter: LogFilter = { executeCount: countText ? Number(countText) : 1 }
+  for (const name of ['tag', 'containerHashId', 'jobId', 'stepId'] as const) {
+    const value = q.get(name)
+    if (value) filter[name] = value
+  }
+  let start = 0
+  if (route.op === 'logAfter') {
+    const text = q.get('start')
+    if (!text) return paramBlank('start')
+    if (!/^\d+$/.test(text)) return paramInvalid('start must be an integer')
+    start = Number(text)
+  }
+  const container = filter.containerHashId === undefined ? undefined : build.stages.flatMap((s) => s.containers).find((c) => c.containerHashId === filter.containerHashId)
+  const finished = isBuildFinished(build) || (container !== undefined && !ACTIVE_CONTAINER.includes(container.status))
+  if (build.logStatus !== 0) {
+    return ok({ buildId: build.id, finished: true, hasMore: false, logs: [], timeUsed: 1, status: build.logStatus, subTags: null, message: 'The log index has been cleaned' })
+  }
+  const matching = logLinesOf(build, filter).filter((line) => line.lineNo >= start)
+  const logs = matching.slice(0, ctx.logPageLines)
+  return ok({ buildId: build.id, finished, hasMore: matching.length > logs.length, logs, timeUsed: 1, status: logs.length === 0 ? 1 : 0, subTags: null, message: null })
+}
+
 export function handleBuildApi(route: RouteMatch, user: string, request: ApiRequest, ctx: BkciApiContext): ApiResponse | BkciError {
   const target = resolveTarget(route, request, ctx)
   if (isBkciError(target)) return target
@@ -216,5 +254,8 @@ export function handleBuildApi(route: RouteMatch, user: string, request: ApiRequ
     }
     case 'detail':
       return handleDetail(build, request, ctx)
+    case 'logInit':
+    case 'logAfter':
+      return handleLogs(route, build, request, ctx)
   }
 }

@@ -3,9 +3,10 @@
 // v3 (older gateways, apigwType before version): `/{apigwType}/v3/projects/{p}/pipelines/{pl}/builds/...`.
 // apigwType is `apigw-app` or `apigw-user`; the legacy plain `apigw` is not a gateway resource.
 
-export type Operation = 'start' | 'retry' | 'stop' | 'status' | 'detail' | 'histories'
+// The log reads (ApigwLogResourceV4: `logs/init_logs`, `logs/after_line_logs`; V3: `logs/init`, `logs/after`).
+export type Operation = 'start' | 'retry' | 'stop' | 'status' | 'detail' | 'histories' | 'logInit' | 'logAfter'
 
-export const OPERATIONS: readonly Operation[] = ['start', 'retry', 'stop', 'status', 'detail', 'histories']
+export const OPERATIONS: readonly Operation[] = ['start', 'retry', 'stop', 'status', 'detail', 'histories', 'logInit', 'logAfter']
 
 export type ApigwType = 'apigw-app' | 'apigw-user'
 
@@ -26,12 +27,14 @@ const V4_OPS: Record<string, { op: Operation; method: string }> = {
   build_stop: { op: 'stop', method: 'POST' },
   build_status: { op: 'status', method: 'GET' },
   build_detail: { op: 'detail', method: 'GET' },
-  build_histories: { op: 'histories', method: 'GET' }
+  build_histories: { op: 'histories', method: 'GET' },
+  'logs/init_logs': { op: 'logInit', method: 'GET' },
+  'logs/after_line_logs': { op: 'logAfter', method: 'GET' }
 }
 
 const SEG = '([^/]+)'
 const TYPE = '(apigw-app|apigw-user)'
-const V4 = new RegExp(`^/v4/${TYPE}/projects/${SEG}/(build_[a-z]+)$`)
+const V4 = new RegExp(`^/v4/${TYPE}/projects/${SEG}/(build_[a-z]+|logs/[a-z_]+)$`)
 const V3_BUILDS = `^/${TYPE}/v3/projects/${SEG}/pipelines/${SEG}/builds`
 const V3: { pattern: RegExp; method: string; op: Operation; hasBuildId: boolean }[] = [
   { pattern: new RegExp(`${V3_BUILDS}/start$`), method: 'POST', op: 'start', hasBuildId: false },
@@ -39,7 +42,9 @@ const V3: { pattern: RegExp; method: string; op: Operation; hasBuildId: boolean 
   { pattern: new RegExp(`${V3_BUILDS}/${SEG}/retry$`), method: 'POST', op: 'retry', hasBuildId: true },
   { pattern: new RegExp(`${V3_BUILDS}/${SEG}/stop$`), method: 'POST', op: 'stop', hasBuildId: true },
   { pattern: new RegExp(`${V3_BUILDS}/${SEG}/status$`), method: 'GET', op: 'status', hasBuildId: true },
-  { pattern: new RegExp(`${V3_BUILDS}/${SEG}/detail$`), method: 'GET', op: 'detail', hasBuildId: true }
+  { pattern: new RegExp(`${V3_BUILDS}/${SEG}/detail$`), method: 'GET', op: 'detail', hasBuildId: true },
+  { pattern: new RegExp(`${V3_BUILDS}/${SEG}/logs/init$`), method: 'GET', op: 'logInit', hasBuildId: true },
+  { pattern: new RegExp(`${V3_BUILDS}/${SEG}/logs/after$`), method: 'GET', op: 'logAfter', hasBuildId: true }
 ]
 
 const decode = (s: string): string => {

@@ -3,6 +3,7 @@
 // `vmBuild` container spends a phase in PREPARE_ENV first. Every function takes the moment `at`
 // from the caller so timed mode can replay phases at their own moments.
 import { newContainerHashId, newElementId } from './ids.js'
+import { LINES_PER_PHASE, writeLog } from './log.js'
 import {
   type Build,
   type BuildStatus,
@@ -109,7 +110,8 @@ function endBuild(build: Build, status: BuildStatus, at: number): void {
   markUnexecuted(build)
 }
 
-function startTask(task: TaskRun, build: Build, at: number): void {
+function startTask(task: TaskRun, container: ContainerRun, build: Build, at: number): void {
+  writeLog(build, container, task, [`>>> ${task.template.name} (${task.template.atomCode}) starts, execution ${build.executeCount}`], at)
   task.status = 'RUNNING'
   task.executeCount = build.executeCount
   task.startEpoch = at
@@ -122,7 +124,7 @@ function startTask(task: TaskRun, build: Build, at: number): void {
 function startNextTask(container: ContainerRun, build: Build, at: number): void {
   const next = container.tasks.find((t) => t.status === 'QUEUE')
   if (next) {
-    startTask(next, build, at)
+    startTask(next, container, build, at)
     return
   }
   container.status = 'SUCCEED'
@@ -134,6 +136,7 @@ function startContainer(container: ContainerRun, build: Build, at: number): void
   container.startEpoch = at
   container.endEpoch = null
   if (container.type === 'vmBuild') {
+    writeLog(build, container, undefined, [`Preparing a build machine for ${container.name}`], at)
     container.status = 'PREPARE_ENV'
     container.startVMStatus = 'RUNNING'
     container.prepPhasesLeft = 1
@@ -149,11 +152,13 @@ function finishTask(task: TaskRun, container: ContainerRun, build: Build, at: nu
   if (fails) {
     task.status = 'FAILED'
     task.errorMsg = task.template.failMessage ?? `${task.template.name} failed`
+    writeLog(build, container, task, [`ERROR: ${task.errorMsg}`, `<<< ${task.template.name} failed`], at)
     container.status = 'FAILED'
     container.endEpoch = at
     return
   }
   task.status = 'SUCCEED'
+  writeLog(build, container, task, [`<<< ${task.template.name} succeeded`], at)
   startNextTask(container, build, at)
 }
 
@@ -283,6 +288,8 @@ export function advance(build: Build, at: number): boolean {
           startNextTask(container, build, at)
           continue
         }
+        const written = build.logs.length
+        writeLog(build, container, task, Array.from({ length: LINES_PER_PHASE }, (_, i) => `${task.template.name}: output ${written + i + 1}`), at)
         task.phasesLeft -= 1
         if (task.phasesLeft <= 0) finishTask(task, container, build, at)
       }

@@ -1,5 +1,6 @@
 // The emulator's model of a bk-ci build. Nodes carry BuildStatus values directly (reference §2.1),
 // as bk-ci's own records do; render.ts shapes them into the wire objects (§2.4).
+import type { LogLineRecord } from './log.js'
 
 /** The 29 BuildStatus values (reference §2.1), in ordinal order. */
 export const BUILD_STATUSES = [
@@ -182,4 +183,8 @@ export interface Build {
   stages: StageRun[]
   /** Earlier attempts, by executeCount. */
   records: AttemptRecord[]
+  /** The build log, every execution's lines (log.ts). */
+  logs: LogLineRecord[]
+  /** QueryLogs.status of a read: 0 while the log is kept, 2 CLEAN or 3 CLOSED once it expired. */
+  logStatus: 0 | 2 | 3
 }

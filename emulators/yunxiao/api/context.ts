@@ -4,6 +4,7 @@ import type { AccessKeyConfig, PersonalAccessTokenConfig, YunxiaoPipelineConfig 
 import type { NonceMemory } from '../auth/authenticate.js'
 import type { RenderOptions } from '../runs/render.js'
 import type { FlowContext } from './operations.js'
+import type { LogLastUnit } from '../runs/log.js'
 import { type OpenApiAuthError, type PopGatewayError, type Problem, openApiWording, popWording } from './problems.js'
 
 export interface YunxiaoApiContext extends FlowContext {
@@ -15,6 +16,8 @@ export interface YunxiaoApiContext extends FlowContext {
   gateRunStatus: 'WAITING' | 'RUNNING'
   popBusinessErrorStatus: 'documented' | 200
   openApiErrorShape: 'OpenApiErrorResponse' | 'ErrorResponse'
+  /** The unit of GetPipelineJobRunLog's `last`, which no source states. */
+  logLastUnit: LogLastUnit
 }
 
 /** The endpoint POP names in HostId. */

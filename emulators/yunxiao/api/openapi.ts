@@ -6,7 +6,8 @@ import { authenticateOpenApi, type Caller } from '../auth/authenticate.js'
 import { renderListItem, renderOpenApiRun, runStatus, TRIGGER_MODE_MANUAL } from '../runs/render.js'
 import { type YunxiaoApiContext, openApiAuthResponse, openApiProblemResponse } from './context.js'
 import { paginationHeaders, parseOpenApiListQuery, selectRuns } from './list-query.js'
-import { findRun, latestRun, resolvePipeline, retryJobRun, startRun, stopRun } from './operations.js'
+import { findJob, findRun, latestRun, resolvePipeline, retryJobRun, startRun, stopRun } from './operations.js'
+import { lastOf } from '../runs/log.js'
 import { parseParams } from './params.js'
 import { OpenApiAuthError, Problem, isProblem } from './problems.js'
 import type { RouteMatch } from './routes.js'
@@ -74,6 +75,14 @@ function handle(route: RouteMatch, request: ApiRequest, caller: Caller, pipeline
       if (isProblem(run)) return run
       const retried = retryJobRun(run, route.jobId, ctx)
       return isProblem(retried) ? retried : ok(true)
+    }
+    case 'log': {
+      const run = findRun(route, pipeline, ctx)
+      if (isProblem(run)) return run
+      const job = findJob(run, route.jobId)
+      if (isProblem(job)) return job
+      // The whole log so far; `more` while the job may still write (§1.3, "是否还有最新日志").
+      return ok({ content: job.log, last: lastOf(job.log, ctx.logLastUnit), more: job.state === 'running' || job.state === 'awaiting' })
     }
   }
 }

@@ -61,6 +61,13 @@ export function stopRun(run: FlowRun, ctx: FlowContext): true | Problem {
   return true
 }
 
+/** The job of a run a log read names. */
+export function findJob(run: FlowRun, jobIdText: string | undefined): JobRun | Problem {
+  const id = parseId(jobIdText)
+  const job = run.stages.flatMap((s) => s.jobs).find((j) => j.id === id)
+  return job ?? new Problem('job-not-found', `${jobIdText ?? ''} in run ${run.runId}`)
+}
+
 export function retryJobRun(run: FlowRun, jobIdText: string | undefined, ctx: FlowContext): true | Problem {
   const id = parseId(jobIdText)
   const job: JobRun | undefined = run.stages.flatMap((s) => s.jobs).find((j) => j.id === id)

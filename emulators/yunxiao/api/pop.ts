@@ -7,7 +7,7 @@ import { renderListItem, renderPopRun, runStatus, TRIGGER_MODE_MANUAL } from '..
 import type { YunxiaoPipelineConfig } from '../options.js'
 import { type YunxiaoApiContext, popGatewayResponse, popProblemResponse } from './context.js'
 import { encodeNextToken, parsePopListQuery, selectRuns } from './list-query.js'
-import { findRun, resolvePipeline, retryJobRun, startRun, stopRun } from './operations.js'
+import { findJob, findRun, resolvePipeline, retryJobRun, startRun, stopRun } from './operations.js'
 import { parseParams } from './params.js'
 import { PopGatewayError, Problem, isProblem } from './problems.js'
 import type { RouteMatch } from './routes.js'
@@ -69,6 +69,14 @@ function handle(route: RouteMatch, request: ApiRequest, caller: Caller, pipeline
       if (isProblem(run)) return run
       const retried = retryJobRun(run, route.jobId, ctx)
       return isProblem(retried) ? retried : ok()
+    }
+    case 'log': {
+      const run = findRun(route, pipeline, ctx)
+      if (isProblem(run)) return run
+      const job = findJob(run, route.jobId)
+      if (isProblem(job)) return job
+      // LogPipelineJobRunResponseBody: the whole log in `log.content`, and `log.more`.
+      return ok({ log: { content: job.log, more: job.state === 'running' || job.state === 'awaiting' } })
     }
   }
 }

@@ -4,12 +4,13 @@
 import { decodeLenient } from '../../shared/percent-encoding.js'
 import type { YunxiaoApi } from '../runs/types.js'
 
-export type Operation = 'run' | 'detail' | 'list' | 'stop' | 'retry'
+// `log`: a job's whole log (OpenAPI GetPipelineJobRunLog, POP LogPipelineJobRun).
+export type Operation = 'run' | 'detail' | 'list' | 'stop' | 'retry' | 'log'
 
-export const OPERATIONS: readonly Operation[] = ['run', 'detail', 'list', 'stop', 'retry']
+export const OPERATIONS: readonly Operation[] = ['run', 'detail', 'list', 'stop', 'retry', 'log']
 
 /** The POP action names, which x-acs-action must carry. */
-export type PopAction = 'StartPipelineRun' | 'GetPipelineRun' | 'ListPipelineRuns' | 'StopPipelineRun' | 'RetryPipelineJobRun'
+export type PopAction = 'StartPipelineRun' | 'GetPipelineRun' | 'ListPipelineRuns' | 'StopPipelineRun' | 'RetryPipelineJobRun' | 'LogPipelineJobRun'
 
 export interface RouteMatch {
   op: Operation
@@ -48,6 +49,7 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: new RegExp(`${OAPI}/runs$`), api: 'openapi', op: 'list', rest: [] },
   { method: 'PUT', pattern: new RegExp(`${OAPI}/runs/${SEG}$`), api: 'openapi', op: 'stop', rest: ['runId'] },
   { method: 'PUT', pattern: new RegExp(`${OAPI}/pipelineRuns/${SEG}/jobs/${SEG}/retry$`), api: 'openapi', op: 'retry', rest: ['runId', 'jobId'] },
+  { method: 'GET', pattern: new RegExp(`${OAPI}/runs/${SEG}/job/${SEG}/log$`), api: 'openapi', op: 'log', rest: ['runId', 'jobId'] },
   {
     method: 'POST',
     pattern: new RegExp(`^/organizations/${SEG}/pipelines/${SEG}/run$`),
@@ -65,6 +67,15 @@ const ROUTES: Route[] = [
     api: 'pop',
     op: 'retry',
     action: 'RetryPipelineJobRun',
+    rest: ['runId', 'jobId']
+  },
+  // LogPipelineJobRun: singular `pipeline`, `pipelineRun` and `job` (§1.2).
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/organization/${SEG}/pipeline/${SEG}/pipelineRun/${SEG}/job/${SEG}/logs$`),
+    api: 'pop',
+    op: 'log',
+    action: 'LogPipelineJobRun',
     rest: ['runId', 'jobId']
   }
 ]

@@ -3,6 +3,7 @@
 // mode can replay phases at their own moments.
 import type { FlowRun, JobRun, StageRun } from './types.js'
 import { hasEnded } from './types.js'
+import { logJobEnd, logJobPhase, logJobStart } from './log.js'
 
 function startJob(job: JobRun, at: number): void {
   job.attempts += 1
@@ -11,6 +12,7 @@ function startJob(job: JobRun, at: number): void {
   job.message = ''
   job.phasesLeft = job.template.phases ?? 1
   job.state = job.template.gate ? 'awaiting' : 'running'
+  logJobStart(job)
 }
 
 function finishJob(job: JobRun, at: number): void {
@@ -22,6 +24,7 @@ function finishJob(job: JobRun, at: number): void {
   } else {
     job.state = 'succeeded'
   }
+  logJobEnd(job)
 }
 
 /** Starts the first stage still pending; when none is left the run has succeeded. */
@@ -87,6 +90,7 @@ export function advance(run: FlowRun, at: number): boolean {
       }
       for (const job of stage.jobs) {
         if (job.state !== 'running') continue
+        logJobPhase(job)
         job.phasesLeft -= 1
         if (job.phasesLeft <= 0) finishJob(job, at)
       }
@@ -121,6 +125,7 @@ export function cancelRun(run: FlowRun, at: number): void {
       if (job.state === 'running' || job.state === 'awaiting') {
         job.state = 'canceled'
         job.endTime = at
+        logJobEnd(job)
       }
     }
   }
@@ -156,6 +161,7 @@ export function approveReview(run: FlowRun, at: number): boolean {
   if (!stage || !job) return false
   job.state = 'succeeded'
   job.endTime = at
+  logJobEnd(job)
   settle(run, stage, at)
   run.updateTime = at
   return true

@@ -71,7 +71,7 @@ export class RunStore {
         startTime: null,
         endTime: null,
         jobs: template.jobs.map(
-          (job): JobRun => ({ id: this.nextJobId++, template: job, state: 'pending', attempts: 0, phasesLeft: 0, message: '', startTime: null, endTime: null })
+          (job): JobRun => ({ id: this.nextJobId++, template: job, state: 'pending', attempts: 0, phasesLeft: 0, message: '', startTime: null, endTime: null, log: '' })
         )
       }))
     }

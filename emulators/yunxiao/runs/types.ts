@@ -47,6 +47,8 @@ export interface JobRun {
   message: string
   startTime: number | null
   endTime: number | null
+  /** The current execution's whole log so far (log.ts). */
+  log: string
 }
 
 export interface StageRun {

@@ -12,7 +12,7 @@ import { pathSegment } from '../ids.js'
  * Always `apigw-app`: app credentials (or an access_token, which also names the app) and X-DEVOPS-UID.
  */
 
-export type BkciOperation = 'start' | 'retry' | 'stop' | 'status' | 'detail' | 'history'
+export type BkciOperation = 'start' | 'retry' | 'stop' | 'status' | 'detail' | 'history' | 'logInit' | 'logAfter'
 
 interface RouteTemplate {
   method: HttpMethod
@@ -29,7 +29,10 @@ export const ROUTES: Readonly<Record<BkciApi, Readonly<Record<BkciOperation, Rou
     stop: { method: 'POST', path: '/v4/apigw-app/projects/{projectId}/build_stop', ids: ['pipelineId', 'buildId'] },
     status: { method: 'GET', path: '/v4/apigw-app/projects/{projectId}/build_status', ids: ['pipelineId', 'buildId'] },
     detail: { method: 'GET', path: '/v4/apigw-app/projects/{projectId}/build_detail', ids: ['pipelineId', 'buildId'] },
-    history: { method: 'GET', path: '/v4/apigw-app/projects/{projectId}/build_histories', ids: ['pipelineId'] }
+    history: { method: 'GET', path: '/v4/apigw-app/projects/{projectId}/build_histories', ids: ['pipelineId'] },
+    // The build log (ApigwLogResourceV4): the first page, then the lines from a line number on.
+    logInit: { method: 'GET', path: '/v4/apigw-app/projects/{projectId}/logs/init_logs', ids: ['pipelineId', 'buildId'] },
+    logAfter: { method: 'GET', path: '/v4/apigw-app/projects/{projectId}/logs/after_line_logs', ids: ['pipelineId', 'buildId'] }
   },
   v3: {
     start: { method: 'POST', path: '/apigw-app/v3/projects/{projectId}/pipelines/{pipelineId}/builds/start', ids: [] },
@@ -37,7 +40,10 @@ export const ROUTES: Readonly<Record<BkciApi, Readonly<Record<BkciOperation, Rou
     stop: { method: 'POST', path: '/apigw-app/v3/projects/{projectId}/pipelines/{pipelineId}/builds/{buildId}/stop', ids: [] },
     status: { method: 'GET', path: '/apigw-app/v3/projects/{projectId}/pipelines/{pipelineId}/builds/{buildId}/status', ids: [] },
     detail: { method: 'GET', path: '/apigw-app/v3/projects/{projectId}/pipelines/{pipelineId}/builds/{buildId}/detail', ids: [] },
-    history: { method: 'GET', path: '/apigw-app/v3/projects/{projectId}/pipelines/{pipelineId}/builds/history', ids: [] }
+    history: { method: 'GET', path: '/apigw-app/v3/projects/{projectId}/pipelines/{pipelineId}/builds/history', ids: [] },
+    // ApigwLogResourceV3: the same two reads below the build.
+    logInit: { method: 'GET', path: '/apigw-app/v3/projects/{projectId}/pipelines/{pipelineId}/builds/{buildId}/logs/init', ids: [] },
+    logAfter: { method: 'GET', path: '/apigw-app/v3/projects/{projectId}/pipelines/{pipelineId}/builds/{buildId}/logs/after', ids: [] }
   }
 }
 

@@ -1,13 +1,14 @@
 import { RelayError } from '../../core/errors.js'
 import type { ApiRequest, VendorClient } from '../../core/vendor-client.js'
 import { BUILD_MESSAGE_VARIABLE, MAX_BUILD_MESSAGE, type BkciSettings } from '../../inputs/bkci.js'
-import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import type { CallOptions, CancelOutcome, JobState, LogCursor, LogPage, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
 import { LOOKUP_SKEW_MS, correlationMark, markedMessage } from '../mark.js'
 import { arrayOf, numberOf, record, stringOf, timeOf, type JsonRecord } from '../json.js'
 import { routeFor, type BkciOperation } from './paths.js'
 import { partStatus, runStatus } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { ID_FORMS, optionalId, pathSegment, type IdSource } from '../ids.js'
+import { checkBuildId, checkContainerHashId, lineOf, logPage, type BkciJob, type BkciLogAddress } from './logs.js'
 
 /**
  * Tencent BlueKing CI through the BlueKing API gateway (reference/tencent-bkci.md).
@@ -173,6 +174,35 @@ export class BkciProvider implements Provider {
     return undefined
   }
 
+  /** One page of a job's log: init_logs first, then after_line_logs from the next line number (logs.ts). */
+  async readLog(run: RunRef, job: JobState, from: LogCursor | undefined): Promise<LogPage> {
+    const buildId = checkBuildId(run.runId)
+    const address = await this.logAddress(buildId, job)
+    const start = lineOf(from)
+    const query: Record<string, string> = { containerHashId: address.containerHashId }
+    if (address.executeCount !== undefined) query.executeCount = String(address.executeCount)
+    if (start !== undefined) query.start = String(start)
+    const answer = await this.send(start === undefined ? 'logInit' : 'logAfter', buildId, {
+      query,
+      intent: 'read',
+      action: `read the log of job ${job.name} of build ${buildId}`
+    })
+    return logPage(answer, address, from, buildId)
+  }
+
+  /**
+   * Where the job's log is: carried by the jobs getState made; for a job from elsewhere, looked up in
+   * the build's detail (one more read) by its container id.
+   */
+  private async logAddress(buildId: string, job: JobState): Promise<BkciLogAddress> {
+    const known = (job as BkciJob).log
+    if (known !== undefined) return known
+    const detail = record(await this.send('detail', buildId, { intent: 'read', action: `read build ${buildId} (to find the log of job ${job.name})` }))
+    const found = jobsOf(detail).find(candidate => candidate.id === job.id)?.log
+    if (found === undefined) throw new RelayError('protocol', `bk-ci does not say where the log of job ${job.name} (${job.id}) of build ${buildId} is (no containerHashId)`)
+    return found
+  }
+
   private send(operation: BkciOperation, buildId: string | undefined, request: Omit<ApiRequest, 'method' | 'path'>): Promise<unknown> {
     const { api, projectId, pipelineId } = this.settings
     const route = routeFor(api, operation, { projectId, pipelineId, buildId })
@@ -190,8 +220,8 @@ function source(field: string): IdSource {
  * would make the table long without saying more, and the failed step is named in the message. The trigger stage
  * (the first, holding the trigger container) is not a job. A matrix job shows its generated jobs.
  */
-function jobsOf(detail: JsonRecord): JobState[] {
-  const jobs: JobState[] = []
+function jobsOf(detail: JsonRecord): BkciJob[] {
+  const jobs: BkciJob[] = []
   for (const stage of arrayOf(record(detail.model).stages)) {
     for (const container of arrayOf(stage.containers)) {
       if (container['@type'] === 'trigger') continue
@@ -202,7 +232,7 @@ function jobsOf(detail: JsonRecord): JobState[] {
   return jobs
 }
 
-function jobOf(container: JsonRecord, stage: string | undefined): JobState {
+function jobOf(container: JsonRecord, stage: string | undefined): BkciJob {
   const rawStatus = stringOf(container.status) ?? ''
   const status = partStatus(rawStatus)
   const startedAt = timeOf(container.startEpoch)
@@ -210,6 +240,7 @@ function jobOf(container: JsonRecord, stage: string | undefined): JobState {
   const ended = ['succeeded', 'failed', 'canceled', 'skipped'].includes(status)
   const failedStep = arrayOf(container.elements).find(element => partStatus(stringOf(element.status) ?? '') === 'failed')
   const stepMessage = failedStep === undefined ? undefined : stringOf(failedStep.errorMsg)
+  const log = logAddressOf(container)
   return {
     id: stringOf(container.id) ?? stringOf(container.containerHashId) ?? '',
     name: stringOf(container.name) ?? stringOf(container.jobId) ?? '(unnamed job)',
@@ -218,8 +249,20 @@ function jobOf(container: JsonRecord, stage: string | undefined): JobState {
     rawStatus,
     message: failedStep === undefined ? undefined : `${stringOf(failedStep.name) ?? 'a step'} failed${stepMessage === undefined ? '' : `: ${stepMessage}`}`,
     startedAt,
-    endedAt: ended && startedAt !== undefined && totalCost !== undefined && totalCost > 0 ? startedAt + totalCost : undefined
+    endedAt: ended && startedAt !== undefined && totalCost !== undefined && totalCost > 0 ? startedAt + totalCost : undefined,
+    ...(log === undefined ? {} : { log })
   }
+}
+
+/**
+ * The job's log address: its container hash id, and the latest execution it or one of its steps ran in
+ * (a retry of one step re-runs the steps of that job under the build's new count).
+ */
+function logAddressOf(container: JsonRecord): BkciLogAddress | undefined {
+  const containerHashId = checkContainerHashId(stringOf(container.containerHashId))
+  if (containerHashId === undefined) return undefined
+  const counts = [container, ...arrayOf(container.elements)].map(node => numberOf(node.executeCount)).filter((count): count is number => count !== undefined && count > 0)
+  return counts.length === 0 ? { containerHashId } : { containerHashId, executeCount: Math.max(...counts) }
 }
 
 /** The ids a retry's taskId can name: stages, jobs (their container id) and steps (element id or step id). */

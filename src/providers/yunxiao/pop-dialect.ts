@@ -15,7 +15,8 @@ const ACTIONS: readonly { method: string; path: RegExp; action: string }[] = [
   { method: 'GET', path: /\/organization\/[^/]+\/pipelines\/[^/]+\/pipelineRuns$/, action: 'ListPipelineRuns' },
   { method: 'GET', path: /\/organization\/[^/]+\/pipelines\/[^/]+\/pipelineRuns\/[^/]+$/, action: 'GetPipelineRun' },
   { method: 'PUT', path: /\/organization\/[^/]+\/pipelines\/[^/]+\/pipelineRuns\/[^/]+\/stop$/, action: 'StopPipelineRun' },
-  { method: 'PUT', path: /\/organization\/[^/]+\/pipelines\/[^/]+\/pipelineRuns\/[^/]+\/jobs\/[^/]+$/, action: 'RetryPipelineJobRun' }
+  { method: 'PUT', path: /\/organization\/[^/]+\/pipelines\/[^/]+\/pipelineRuns\/[^/]+\/jobs\/[^/]+$/, action: 'RetryPipelineJobRun' },
+  { method: 'GET', path: /\/organization\/[^/]+\/pipeline\/[^/]+\/pipelineRun\/[^/]+\/job\/[^/]+\/logs$/, action: 'LogPipelineJobRun' }
 ]
 
 /** The POP action name of a request, from its method and path. */

@@ -1,7 +1,7 @@
 import { RelayError } from '../../core/errors.js'
 import type { VendorClient } from '../../core/vendor-client.js'
 import type { YunxiaoSettings } from '../../inputs/yunxiao.js'
-import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import type { CallOptions, CancelOutcome, JobState, LogCursor, LogPage, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
 import { arrayOf, numberOf, record, stringOf, timeOf, type JsonRecord } from '../json.js'
 import { buildRunParams } from './params.js'
 import { LOOKUP_SKEW_MS, correlationMark } from '../mark.js'
@@ -10,6 +10,7 @@ import { atManualGate, partStatus, runMeaning } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopUnlessEnded } from '../stop.js'
 import { ID_FORMS, optionalId, pathSegment, requiredId, type IdSource } from '../ids.js'
+import { checkIntegerId, pageOfWholeLog, tailOfWholeLog, wholeLogOf, type WholeLog } from './logs.js'
 
 /**
  * Alibaba Cloud Yunxiao Flow (reference/aliyun-yunxiao.md), over either API: the Yunxiao OpenAPI (token) or the
@@ -150,6 +151,21 @@ export class YunxiaoProvider implements Provider {
 
   async getState(run: RunRef, options?: CallOptions): Promise<RunState> {
     return this.stateOf(runRecord(await this.readRun(run.runId, options)), run.runId)
+  }
+
+  /** The job's new lines since `from`: one read of its whole log, the cursor counts lines (logs.ts). */
+  async readLog(run: RunRef, job: JobState, from: LogCursor | undefined): Promise<LogPage> {
+    return pageOfWholeLog(await this.readJobLog(run, job), job, from)
+  }
+
+  /** The whole log comes in one read, so its end needs no paging. */
+  async logTail(run: RunRef, job: JobState, maxLines: number): Promise<string[]> {
+    return tailOfWholeLog(await this.readJobLog(run, job), maxLines)
+  }
+
+  private async readJobLog(run: RunRef, job: JobState): Promise<WholeLog> {
+    const route = this.routes.jobLog(checkIntegerId('run', run.runId), checkIntegerId('job', job.id))
+    return wholeLogOf(await this.send(route, `read the log of job ${job.id} (${job.name}) of run ${run.runId}`))
   }
 
   private readRun(runId: string, options?: CallOptions): Promise<unknown> {

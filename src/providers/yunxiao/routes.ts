@@ -20,6 +20,8 @@ export interface YunxiaoRoutes {
   list(count: number): Route
   stop(runId: string): Route
   retryJob(runId: string, jobId: string): Route
+  /** A job's whole log so far (GetPipelineJobRunLog / LogPipelineJobRun): no paging parameter exists. */
+  jobLog(runId: string, jobId: string): Route
   /** A direct "latest run" request where the API has one. */
   latest?(): Route
 }
@@ -37,6 +39,8 @@ export function openApiRoutes(pipelineId: string, organizationId?: string): Yunx
     // UpdatePipelineRun: PUT on the run itself stops it (path from two third-party sources, reference §3.2).
     stop: runId => ({ method: 'PUT', path: `${pipeline}/runs/${segment(runId)}` }),
     retryJob: (runId, jobId) => ({ method: 'PUT', path: `${pipeline}/pipelineRuns/${segment(runId)}/jobs/${segment(jobId)}/retry` }),
+    // `runs/…/job/…/log`, singular `job`, as the official client calls it (reference §3.2).
+    jobLog: (runId, jobId) => ({ method: 'GET', path: `${pipeline}/runs/${segment(runId)}/job/${segment(jobId)}/log` }),
     latest: () => ({ method: 'GET', path: `${pipeline}/runs/latestPipelineRun` })
   }
 }
@@ -49,6 +53,11 @@ export function popRoutes(pipelineId: string, organizationId: string): YunxiaoRo
     run: runId => ({ method: 'GET', path: `${pipeline}/pipelineRuns/${segment(runId)}` }),
     list: count => ({ method: 'GET', path: `${pipeline}/pipelineRuns`, query: { maxResults: String(count) } }),
     stop: runId => ({ method: 'PUT', path: `${pipeline}/pipelineRuns/${segment(runId)}/stop` }),
-    retryJob: (runId, jobId) => ({ method: 'PUT', path: `${pipeline}/pipelineRuns/${segment(runId)}/jobs/${segment(jobId)}` })
+    retryJob: (runId, jobId) => ({ method: 'PUT', path: `${pipeline}/pipelineRuns/${segment(runId)}/jobs/${segment(jobId)}` }),
+    // LogPipelineJobRun: singular `pipeline`, `pipelineRun` and `job`, then `logs` (reference §1.2).
+    jobLog: (runId, jobId) => ({
+      method: 'GET',
+      path: `/organization/${org}/pipeline/${segment(pipelineId)}/pipelineRun/${segment(runId)}/job/${segment(jobId)}/logs`
+    })
   }
 }
