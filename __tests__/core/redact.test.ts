@@ -188,6 +188,11 @@ describe('Redactor: forms a vendor echo can take (issue 12)', () => {
       }
     })
 
+    test('a short secret is not looked for inside blobs, where noise would match it by chance', () => {
+      const text = `id ${b64('x{"k":"abc12"}')} end`
+      expect(redactorWith('abc12').redact(text)).toBe(text)
+    })
+
     test('blobs and base64-looking words that hold no secret are left alone', () => {
       const text = `image ${b64('{"name":"app","tag":"1.2.3","digest":"sha256:abc"}')} sha 0123456789abcdef0123456789abcdef01234567 Build_And_Test_Stage_Number_One`
       expect(redactorWith(TOKEN).redact(text)).toBe(text)

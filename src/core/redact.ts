@@ -11,7 +11,7 @@
  * - split by line breaks: `\n` or `\r\n`, real or JSON-escaped, each maybe followed by
  *   indentation (a token wrapped at 76 columns in an error page or a log);
  * - inside a longer base64 blob (a Docker `auth`, a JSON document sent as base64), at any offset,
- *   up to two blobs deep: such a blob is masked whole.
+ *   up to two blobs deep: such a blob is masked whole (for forms of 8 bytes or more).
  *
  * Cost, linear in the text: the forms are one regular expression of plain alternatives (no
  * quantifier, so no backtracking beyond a secret's length), built when a secret is added; line
@@ -26,6 +26,13 @@ export const MASK = '***'
 
 /** Secrets shorter than this are not credentials; masking them would shred ordinary words in the log. */
 const MIN_SECRET_LENGTH = 3
+
+/**
+ * Only forms this long are looked for inside decoded blobs. Decoded bytes are mostly noise: a
+ * short form would turn up in them by chance (and mask an id a provider must read), and every
+ * short word of a log would be a run worth decoding.
+ */
+const MIN_FORM_IN_BLOB = 8
 
 /** How many base64 blobs inside each other are opened (a base64 Docker config holds base64 `auth` values). */
 const BLOB_DEPTH = 2
@@ -45,13 +52,18 @@ interface Matcher {
   readonly everywhere: RegExp
   /** The same, for `test` (a global expression keeps state between calls). */
   readonly anywhere: RegExp
-  /** The same forms as UTF-8 bytes, one character per byte, for decoded blobs (latin1 decodes fastest). */
-  readonly inBytes: RegExp
+  /** What opens base64 blobs; undefined when no form is long enough to look for in one. */
+  readonly blobs: BlobMatcher | undefined
+}
+
+interface BlobMatcher {
   /**
-   * Base64 runs long enough to hold the shortest secret. The look-behind lets a run be tried from
-   * its first character only, so a text of short words is scanned once, not once per letter.
+   * Base64 runs long enough to hold the shortest form looked for. The look-behind lets a run be
+   * tried from its first character only, so a text of short words is scanned once, not once per letter.
    */
-  readonly blobs: RegExp
+  readonly runs: RegExp
+  /** The forms looked for, as UTF-8 bytes, one character per byte (latin1 decodes fastest). */
+  readonly inBytes: RegExp
 }
 
 export class Redactor {
@@ -81,7 +93,9 @@ export class Redactor {
     // form alone is enough (and a word glued to it is not lost). Blobs that still hold a secret
     // hold it at another offset, or encoded, or deeper: those go whole.
     const withoutForms = maskForms(text, matcher)
-    return withoutForms.replace(matcher.blobs, run => (blobHoldsSecret(run, matcher, BLOB_DEPTH) ? MASK : run))
+    const { blobs } = matcher
+    if (blobs === undefined) return withoutForms
+    return withoutForms.replace(blobs.runs, run => (blobHoldsSecret(run, blobs, BLOB_DEPTH) ? MASK : run))
   }
 }
 
@@ -89,14 +103,17 @@ function buildMatcher(forms: ReadonlySet<string>): Matcher {
   // Longest first: where two forms start at the same place, the whole of the longer one goes.
   const sorted = [...forms].sort((a, b) => b.length - a.length)
   const source = sorted.map(escapePattern).join('|')
-  const bytes = sorted.map(form => Buffer.from(form, 'utf8').toString('latin1'))
+  return { everywhere: new RegExp(source, 'gi'), anywhere: new RegExp(source, 'i'), blobs: blobMatcher(sorted) }
+}
+
+function blobMatcher(forms: readonly string[]): BlobMatcher | undefined {
+  const bytes = forms.map(form => Buffer.from(form, 'utf8').toString('latin1')).filter(form => form.length >= MIN_FORM_IN_BLOB)
+  if (bytes.length === 0) return undefined
   // A blob that decodes to a text holding a form of n bytes is at least 4n/3 characters long.
   const minRun = Math.ceil((Math.min(...bytes.map(form => form.length)) * 4) / 3)
   return {
-    everywhere: new RegExp(source, 'gi'),
-    anywhere: new RegExp(source, 'i'),
-    inBytes: new RegExp(bytes.map(escapePattern).join('|'), 'i'),
-    blobs: new RegExp(`(?<!${BASE64_CHAR})${BASE64_CHAR}{${minRun},}={0,2}`, 'g')
+    runs: new RegExp(`(?<!${BASE64_CHAR})${BASE64_CHAR}{${minRun},}={0,2}`, 'g'),
+    inBytes: new RegExp(bytes.map(escapePattern).join('|'), 'i')
   }
 }
 
@@ -170,7 +187,7 @@ function removedBefore(cuts: readonly Cut[], at: number, atToo: boolean): number
   return removed
 }
 
-function blobHoldsSecret(run: string, matcher: Matcher, depth: number): boolean {
+function blobHoldsSecret(run: string, blobs: BlobMatcher, depth: number): boolean {
   const body = run.replace(/=+$/, '')
   // The run may start with characters that are not part of the blob (a path before it, a word
   // glued to it): one of the four alignments is the blob's own. Padding marks where the blob ends,
@@ -179,10 +196,10 @@ function blobHoldsSecret(run: string, matcher: Matcher, depth: number): boolean 
   for (const offset of offsets) {
     if (offset >= body.length) continue
     const decoded = Buffer.from(body.slice(offset), 'base64').toString('latin1')
-    if (matcher.inBytes.test(decoded.replace(LINE_BREAK, ''))) return true
+    if (blobs.inBytes.test(decoded.replace(LINE_BREAK, ''))) return true
     if (depth > 1) {
-      for (const inner of decoded.match(matcher.blobs) ?? []) {
-        if (blobHoldsSecret(inner, matcher, depth - 1)) return true
+      for (const inner of decoded.match(blobs.runs) ?? []) {
+        if (blobHoldsSecret(inner, blobs, depth - 1)) return true
       }
     }
   }
