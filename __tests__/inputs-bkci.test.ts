@@ -255,4 +255,22 @@ describe('console_url', () => {
     expect(settingsWith({ console_url: 'https://ci.example.org/' }).consoleUrl).toBe('https://ci.example.org')
     expect(() => settingsWith({ console_url: 'http://ci.example.org' })).toThrow(/^Input console_url: must use https:\/\//)
   })
+
+  test('with user info or a query, it is refused without repeating any of it', () => {
+    const inputs: Inputs = { provider: 'bkci', pipeline_id: PIPELINE, project_id: 'demo', endpoint: ENDPOINT, app_code: 'app', app_secret: 'secret-value', username: 'alice' }
+    for (const consoleUrl of ['https://ops:pa/ss-w0rd@ci.example.org', 'https://ci.example.org/?bk_ticket=ticket-w0rd']) {
+      const read = (name: InputName): string => ({ ...DEFAULTS, ...inputs, console_url: consoleUrl })[name] ?? ''
+      const given = (name: InputName): boolean => read(name) !== ''
+      const refusal = (): string => {
+        try {
+          readBkci(readCommon(read, given), read, given)
+        } catch (error) {
+          return (error as Error).message
+        }
+        return 'accepted'
+      }
+      expect(refusal()).toMatch(/^Input console_url: must not (carry credentials|have a query or fragment) .*expected a base URL/)
+      expect(refusal()).not.toMatch(/w0rd|ops|bk_ticket/)
+    }
+  })
 })

@@ -49,6 +49,27 @@ const BAD: [string, Inputs, InputName, string][] = [
   ['token and AK/SK', { access_key_id: 'HPUATESTAKEXAMPLE000', access_key_secret: 'secret-value-0123' }, 'token', 'were both given']
 ]
 
+describe('codearts-pac: a repository_url carrying a token is refused without repeating it', () => {
+  test.each<[string, string, string[]]>([
+    ['a token in the query', 'https://gitcode.com/octo/app.git?private_token=gct-0123456789', ['private_token', 'gct-0123456789']],
+    ['a token in the fragment', 'https://gitcode.com/octo/app.git#gct-0123456789', ['gct-0123456789']],
+    ['a token before the host, with "/" in it', 'https://oauth2:gct/0123456789@gitcode.com/octo/app.git', ['oauth2', 'gct/0123456789', '0123456789']],
+    ['a token in the query of a value that is no URL', 'gitcode.com/octo/app.git?private_token=gct-0123456789', ['private_token', 'gct-0123456789', 'octo/app']]
+  ])('%s', async (_what, repositoryUrl, pieces) => {
+    const host = new FakeHost(inputs({ repository_url: repositoryUrl }))
+    const transport = new FakeTransport()
+    await run({ host, transport: transport.send, clock: new FakeClock(), signal: new AbortController().signal })
+    expect(host.failure).toMatch(/^Input repository_url: .*expected the https URL of the repository, e\.g\. https:\/\/gitcode\.com\/group\/project\.git/)
+    for (const piece of pieces) expect(`${host.failure}\n${host.lines.join('\n')}`).not.toContain(piece)
+    expect(transport.requests).toHaveLength(0)
+  })
+
+  test('credentials in the URL point to gitcode_token', () => {
+    const read = inputs({ repository_url: 'https://oauth2:gct-0123456789@gitcode.com/octo/app.git' })
+    expect(() => readSettings(name => read[name] ?? '', () => undefined)).toThrow(/^Input repository_url: must not carry credentials .*with credentials in gitcode_token$/)
+  })
+})
+
 describe('codearts-pac: bad inputs are refused before any request, with the input named', () => {
   test.each(BAD)('%s', async (_name, extra, input, fragment) => {
     const host = new FakeHost(inputs(extra))

@@ -71,12 +71,12 @@ const BAD_INPUTS: [string, Inputs, InputName, string][] = [
   ['region in upper case', { ...NO_ENDPOINT, region: 'CN-NORTH-4' }, 'region', '"CN-NORTH-4" is not a region name like cn-north-4'],
   ['region without its number', { ...NO_ENDPOINT, region: 'cn-north' }, 'region', 'is not a region name like cn-north-4'],
   ['region with underscores, endpoint given', { region: 'cn_north_4' }, 'region', 'is not a region name like cn-north-4'],
-  ['endpoint not a URL', { endpoint: 'cloudpipeline-ext.cn-north-4.myhuaweicloud.com' }, 'endpoint', 'is not a URL; expected a base URL such as https://host[:port][/path]'],
+  ['endpoint not a URL', { endpoint: 'cloudpipeline-ext.cn-north-4.myhuaweicloud.com' }, 'endpoint', 'is not a URL (it does not start with https://); expected a base URL such as https://host[:port][/path]'],
   ['endpoint http on a public host', { endpoint: 'http://cloudpipeline-ext.cn-north-4.myhuaweicloud.com' }, 'endpoint', 'must use https:// (http:// is accepted for loopback addresses only), not http://'],
   ['endpoint http on a host named like localhost', { endpoint: 'http://localhost.example.com:8080' }, 'endpoint', 'must use https://'],
   ['endpoint http on 127.0.0.1 look-alike', { endpoint: 'http://127.0.0.1.nip.io' }, 'endpoint', 'must use https://'],
   ['endpoint ftp', { endpoint: 'ftp://example.com' }, 'endpoint', 'not ftp://'],
-  ['endpoint with credentials', { endpoint: 'https://user:pass-word-1@cloudpipeline-ext.cn-north-4.myhuaweicloud.com' }, 'endpoint', 'must not carry credentials; pass them in their own inputs'],
+  ['endpoint with credentials', { endpoint: 'https://user:pass-word-1@cloudpipeline-ext.cn-north-4.myhuaweicloud.com' }, 'endpoint', 'must not carry credentials ("@" found; the value is not repeated here); expected a base URL such as https://host[:port][/path], with credentials in their own inputs'],
   ['endpoint with a user name only', { endpoint: 'https://user@example.com' }, 'endpoint', 'must not carry credentials'],
   ['endpoint with a query', { endpoint: 'https://example.com/base?region=cn-north-4' }, 'endpoint', 'must not have a query or fragment'],
   ['endpoint with a fragment', { endpoint: 'https://example.com/#top' }, 'endpoint', 'must not have a query or fragment'],
@@ -219,6 +219,25 @@ describe('bad input messages', () => {
     const { host } = await runWith({ request_timeout: '20m' })
     expect(host.failure).not.toContain('the most is 0h')
     expect(host.failure).toMatch(/the most is (10m|600s)/)
+  })
+
+  // A URL input is not a secret, so nothing masks it: a password or token in a mistaken one
+  // must not be repeated, wherever it sits (issue 12).
+  test.each<[string, string, string[]]>([
+    ['a password with "/" (no parser sees user info)', 'https://deploy-bot:pa/ss-w0rd@cloudpipeline.example.com', ['deploy-bot', 'pa/ss', 'ss-w0rd']],
+    ['a password of digits and "/" (parses as host and port)', 'https://deploy-bot:123/ss-w0rd@cloudpipeline.example.com', ['deploy-bot', '123/ss', 'ss-w0rd']],
+    ['a password with "?" and "#"', 'https://deploy-bot:pa?ss#w0rd@cloudpipeline.example.com', ['deploy-bot', 'pa?ss', 'w0rd']],
+    ['a user name alone', 'https://glpat-0123456789abcdef@cloudpipeline.example.com', ['glpat', '0123456789abcdef']],
+    ['a token in the query', 'https://cloudpipeline.example.com/?private_token=glpat-0123456789', ['private_token', 'glpat']],
+    ['a token in the fragment', 'https://cloudpipeline.example.com/#access_token=glpat-0123456789', ['access_token', 'glpat']],
+    ['a token in the query of a value that is no URL', 'cloudpipeline.example.com/?private_token=glpat-0123456789', ['private_token', 'glpat', 'cloudpipeline']],
+    ['a token given as the endpoint', 'glpat-0123456789abcdef:x', ['glpat', '0123456789abcdef']]
+  ])('an endpoint with %s is refused, naming the form expected, and nothing of it is repeated', async (_what, endpoint, pieces) => {
+    const { host, transport } = await runWith({ endpoint })
+    expect(host.failure).toMatch(/^Input endpoint: .*expected a base URL such as https:\/\/host\[:port\]\[\/path\]/)
+    for (const piece of pieces) expect(host.failure).not.toContain(piece)
+    expect(host.lines.join('\n')).not.toMatch(/glpat|w0rd|deploy-bot/)
+    expect(transport.requests).toHaveLength(0)
   })
 
   // src/inputs.ts readEndpoint: an endpoint that does not parse is echoed whole, password included.

@@ -40,7 +40,7 @@ export async function stopOnAbort(settings: Settings, started: RunRef | undefine
   // here on goes through a provider of its own, bounded by the runner's window instead.
   const window = new AbortController()
   const timer = setTimeout(() => window.abort('the runner is about to end this step'), ABORT_WINDOW_MS)
-  const stopper = createProvider(settings, { transport: deps.transport, clock, log: host, signal: window.signal })
+  const stopper = createProvider(settings, { transport: deps.transport, clock, log: host, signal: window.signal, redact: text => host.redact(text) })
   try {
     let target = run
     if (target === undefined && pending?.operation === 'start') {
@@ -69,7 +69,7 @@ export async function stopOnAbort(settings: Settings, started: RunRef | undefine
 async function findOnAbort(settings: Settings, correlationId: string, sinceMs: number, deps: Deps): Promise<RunRef | undefined> {
   const lookup = new AbortController()
   const timer = setTimeout(() => lookup.abort('the runner is about to end this step'), LOOKUP_ON_ABORT_MS)
-  const finder = createProvider(settings, { transport: deps.transport, clock: deps.clock, log: deps.host, signal: lookup.signal })
+  const finder = createProvider(settings, { transport: deps.transport, clock: deps.clock, log: deps.host, signal: lookup.signal, redact: text => deps.host.redact(text) })
   try {
     return await finder.findStartedRun(correlationId, sinceMs)
   } catch (error) {
@@ -93,7 +93,7 @@ export async function runPost(deps: Deps): Promise<void> {
     host.info(`The main step did not finish; run ${runId} is left running (cancel_on_abort: false)`)
     return
   }
-  const provider = createProvider(settings, { transport: deps.transport, clock: deps.clock, log: host })
+  const provider = createProvider(settings, { transport: deps.transport, clock: deps.clock, log: host, redact: text => host.redact(text) })
   const pipelineId = host.getState('pipeline_id')
   try {
     const run = { ...provider.refFor(runId), ...(pipelineId === '' ? {} : { pipelineId }) }

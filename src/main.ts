@@ -49,7 +49,7 @@ async function runMain(deps: Deps): Promise<void> {
   const { host, clock, signal } = deps
   host.saveState('isPost', 'true')
   const settings = readSettings(name => host.getInput(name), secret => host.mask(secret))
-  const provider = createProvider(settings, { transport: deps.transport, clock, log: host, signal })
+  const provider = createProvider(settings, { transport: deps.transport, clock, log: host, signal, redact: text => host.redact(text) })
   await host.group('pipeline-relay settings', async () => {
     for (const line of describeSettings(settings, provider)) host.info(line)
   })

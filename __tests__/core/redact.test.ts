@@ -87,3 +87,128 @@ describe('Redactor', () => {
     expect(new Redactor().redact(SECRET)).toBe(SECRET)
   })
 })
+
+describe('Redactor: forms a vendor echo can take (issue 12)', () => {
+  const TOKEN = 'MIIaBc/DeF+gHi0123456789tOkEnVaLuE42xyz'
+
+  test.each([
+    ['upper case', TOKEN.toUpperCase()],
+    ['lower case', TOKEN.toLowerCase()],
+    ['URL-encoded, lower-case escapes, upper-cased letters', encodeURIComponent(TOKEN).toLowerCase()]
+  ])('a copy in %s is masked', (_name, copy) => {
+    expect(copy).not.toBe(TOKEN)
+    expect(redactorWith(TOKEN).redact(`401: token ${copy} is invalid`)).toBe('401: token *** is invalid')
+  })
+
+  test('a secret with "/" echoed in JSON as "\\/" is masked', () => {
+    const body = `{"error":"bad token ${TOKEN.replace(/\//g, '\\/')}"}`
+    expect(body).toContain('\\/')
+    expect(redactorWith(TOKEN).redact(body)).toBe('{"error":"bad token ***"}')
+  })
+
+  test('a form-encoded copy (space as "+") is masked', () => {
+    const secret = 'pass word with spaces'
+    expect(redactorWith(secret).redact('body: token=pass+word+with+spaces&x=1')).toBe('body: token=***&x=1')
+  })
+
+  test.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+    ['LF and indentation', '\n      '],
+    ['CRLF and a tab', '\r\n\t'],
+    ['a JSON-escaped LF', '\\n'],
+    ['a JSON-escaped CRLF and spaces', '\\r\\n  ']
+  ])('a secret split by %s is masked, the text around it kept', (_name, lineBreak) => {
+    const text = `Token:${lineBreak}${TOKEN.slice(0, 17)}${lineBreak}${TOKEN.slice(17)}${lineBreak}rejected`
+    expect(redactorWith(TOKEN).redact(text)).toBe(`Token:${lineBreak}***${lineBreak}rejected`)
+  })
+
+  test('a secret wrapped at 76 columns, as in a MIME body, is masked whole', () => {
+    const long = `${TOKEN}${'q'.repeat(120)}`
+    const wrapped = (`Authorization: ${long}`.match(/.{1,76}/g) ?? []).join('\r\n')
+    expect(wrapped.split('\r\n').length).toBe(3)
+    expect(redactorWith(long).redact(`${wrapped}\r\nnext line`)).toBe('Authorization: ***\r\nnext line')
+  })
+
+  test('a secret with line breaks of its own is still masked', () => {
+    const pem = '-----BEGIN KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf\n-----END KEY-----'
+    const redactor = redactorWith(pem)
+    expect(redactor.redact(`key: ${pem} end`)).toBe('key: *** end')
+    expect(redactor.redact(`{"key":${JSON.stringify(pem)}}`)).toBe('{"key":"***"}')
+  })
+
+  test('words on either side of a line break are not joined into a mask unless they make a secret', () => {
+    const redactor = redactorWith(TOKEN)
+    const text = `${TOKEN.slice(0, 10)}\nsomething else\n${TOKEN.slice(10)}`
+    expect(redactor.redact(text)).toBe(text)
+  })
+
+  describe('base64 blobs', () => {
+    const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64')
+
+    const before = '{"registry":"r.example.com","password":"'
+    const after = '","email":"a@b.c"}'
+
+    test.each([0, 1])('a secret inside a base64 JSON document, after %i more bytes, masks the whole blob', shift => {
+      const document = `${'x'.repeat(shift)}${before}${TOKEN}${after}`
+      // Not on a 3-byte boundary: no form of the secret appears in the blob as it is.
+      expect((shift + before.length) % 3).not.toBe(0)
+      expect(redactorWith(TOKEN).redact(`{"config":"${b64(document)}","ok":true}`)).toBe('{"config":"***","ok":true}')
+    })
+
+    test('a secret on a 3-byte boundary inside a blob is masked as its own base64 form; the rest carries none of it', () => {
+      const head = `xx${before}`
+      expect(head.length % 3).toBe(0)
+      expect(TOKEN.length % 3).toBe(0)
+      const redacted = redactorWith(TOKEN).redact(`{"config":"${b64(`${head}${TOKEN}${after}`)}"}`)
+      expect(redacted).toBe(`{"config":"${b64(head)}***${b64(after)}"}`)
+    })
+
+    test('base64url blobs and unpadded blobs are opened too', () => {
+      const blob = Buffer.from(`user:${TOKEN}?`, 'utf8').toString('base64url')
+      expect(blob).toMatch(/[-_]/)
+      expect(redactorWith(TOKEN).redact(`jwt=${blob}.sig`)).toBe('jwt=***.sig')
+    })
+
+    test('a blob that holds a blob that holds the secret (a base64 Docker config) is masked', () => {
+      const dockerConfig = JSON.stringify({ auths: { 'registry.example.com': { auth: b64(`robot:${TOKEN}`) } } })
+      const text = `.dockerconfigjson: ${b64(dockerConfig)}`
+      expect(redactorWith(TOKEN).redact(text)).toBe('.dockerconfigjson: ***')
+    })
+
+    test('a blob holding the secret URL-encoded or upper-cased is masked', () => {
+      const redactor = redactorWith(TOKEN)
+      expect(redactor.redact(`a ${b64(`q=${encodeURIComponent(TOKEN)}&r=1`)} b`)).toBe('a *** b')
+      expect(redactor.redact(`a ${b64(`ECHO ${TOKEN.toUpperCase()}!`)} b`)).toBe('a *** b')
+    })
+
+    test('a blob glued to a path is masked with it, whatever its alignment', () => {
+      for (const path of ['/v1/', '/v1/x', '/v1/xy', '/v1/xyz']) {
+        expect(redactorWith(TOKEN).redact(`GET ${path}${b64(`{"tk":"${TOKEN}"}`)} 200`)).toBe('GET *** 200')
+      }
+    })
+
+    test('a short secret is not looked for inside blobs, where noise would match it by chance', () => {
+      const text = `id ${b64('x{"k":"abc12"}')} end`
+      expect(redactorWith('abc12').redact(text)).toBe(text)
+    })
+
+    test('blobs and base64-looking words that hold no secret are left alone', () => {
+      const text = `image ${b64('{"name":"app","tag":"1.2.3","digest":"sha256:abc"}')} sha 0123456789abcdef0123456789abcdef01234567 Build_And_Test_Stage_Number_One`
+      expect(redactorWith(TOKEN).redact(text)).toBe(text)
+    })
+  })
+
+  test('texts built to make a pattern backtrack are redacted in linear time', () => {
+    const redactor = redactorWith(TOKEN, 'LTAI5tAbCdEfGhIjKlMnOp', '-----BEGIN\nKEY\n-----')
+    const nearMisses = TOKEN.slice(0, -1).repeat(20_000)
+    const breaks = `${'\n'.repeat(50_000)}${'x\r\n  \\n'.repeat(50_000)}`
+    const words = 'abcdefgh '.repeat(50_000)
+    for (const text of [nearMisses, breaks, words]) {
+      const started = performance.now()
+      expect(redactor.redact(text)).toBe(text)
+      // Each is well under 100 ms; a pattern that backtracked would take minutes.
+      expect(performance.now() - started).toBeLessThan(3000)
+    }
+  })
+})

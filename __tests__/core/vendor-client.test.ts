@@ -1,6 +1,7 @@
 import { RelayError } from '../../src/core/errors.js'
 import type { HttpRequest } from '../../src/core/http.js'
-import { VendorClient, type VendorDialect } from '../../src/core/vendor-client.js'
+import { Redactor } from '../../src/core/redact.js'
+import { VendorClient, preview, readJsonBody, type VendorDialect } from '../../src/core/vendor-client.js'
 import { FakeClock } from '../fixtures/fake-clock.js'
 import { FakeHost } from '../fixtures/fake-host.js'
 import { FakeTransport, json } from '../fixtures/fake-transport.js'
@@ -76,5 +77,81 @@ describe('VendorClient', () => {
     const { vendor } = client(transport)
     await expect(vendor.send({ method: 'POST', path: '/stop', body: {}, intent: 'write', action: 'stop', options: { maxAttempts: 1 } })).rejects.toThrow('HTTP 503')
     expect(transport.requests).toHaveLength(1)
+  })
+})
+
+describe('VendorClient: credentials echoed in answers (issue 12)', () => {
+  const TOKEN = 'MIIfake-iam-token-value-0123456789abcdefghijkl'
+
+  /** Every piece of the secret long enough to mean something: none may be printed. */
+  function fragments(secret: string, length = 5): string[] {
+    return Array.from({ length: secret.length - length + 1 }, (_, start) => secret.slice(start, start + length))
+  }
+
+  /** A dialect that reads answers the way the real ones do: JSON, else a preview of the text. */
+  const previewing: VendorDialect = {
+    authorize: request => request,
+    interpret(response) {
+      const body = readJsonBody(response)
+      if (response.status < 400 && body.kind === 'json') return body.value
+      const detail = body.kind === 'invalid' ? `: ${preview(body.text)}` : ''
+      throw new RelayError('auth', `refused (HTTP ${response.status}${detail}, request ${response.headers['x-request-id'] ?? '-'})`)
+    }
+  }
+
+  function client(transport: FakeTransport, redact?: (text: string) => string): VendorClient {
+    return new VendorClient({ baseUrl: 'https://api.example.com', transport: transport.send, clock: new FakeClock(), log: new FakeHost({}), dialect: previewing, requestTimeoutMs: 1000, redact })
+  }
+
+  function redactorOf(secret: string): (text: string) => string {
+    const redactor = new Redactor()
+    redactor.add(secret)
+    return text => redactor.redact(text)
+  }
+
+  function html401(before: string): { status: number; headers: Record<string, string>; body: string } {
+    return { status: 401, headers: { 'content-type': 'text/html' }, body: `<html><body>${before}${TOKEN}</body></html>` }
+  }
+
+  async function messageOf(promise: Promise<unknown>): Promise<string> {
+    const error = await promise.then(
+      () => undefined,
+      (thrown: unknown) => thrown
+    )
+    expect(error).toBeInstanceOf(RelayError)
+    return (error as RelayError).message
+  }
+
+  test('a 401 page cut to 120 characters shows the mask, not the first characters of the token', async () => {
+    // The cut falls 18 characters into the token: the host's masking would not recognise what is left.
+    const before = `Unauthorized: the X-Auth-Token is not valid. ${'.'.repeat(120 - 18 - 45 - 12)}`
+    const transport = new FakeTransport().on('GET /x', html401(before))
+    const message = await messageOf(client(transport, redactorOf(TOKEN)).send({ method: 'GET', path: '/x', intent: 'read', action: 'read x' }))
+    expect(message).toContain('***')
+    for (const fragment of fragments(TOKEN)) expect(message).not.toContain(fragment)
+  })
+
+  test('wherever the cut falls in the token, no part of it is left', async () => {
+    const redact = redactorOf(TOKEN)
+    for (let lead = 60; lead <= 125; lead++) {
+      const transport = new FakeTransport().on('GET /x', html401('x'.repeat(lead - '<html><body>'.length)))
+      const message = await messageOf(client(transport, redact).send({ method: 'GET', path: '/x', intent: 'read', action: 'read x' }))
+      for (const fragment of fragments(TOKEN, 4)) expect(message).not.toContain(fragment)
+    }
+  })
+
+  test('an answer is masked before the dialect reads it: body and headers, the rest intact', async () => {
+    const seen: string[] = []
+    const transport = new FakeTransport().on('GET /x', json(200, { id: 'r-1', echo: `Bearer ${TOKEN.toUpperCase()}` }, { 'x-request-id': `req-${TOKEN}` }))
+    const recording: VendorDialect = {
+      authorize: request => request,
+      interpret(response) {
+        seen.push(response.body, response.headers['x-request-id'] ?? '')
+        return JSON.parse(response.body) as unknown
+      }
+    }
+    const vendor = new VendorClient({ baseUrl: 'https://api.example.com', transport: transport.send, clock: new FakeClock(), log: new FakeHost({}), dialect: recording, requestTimeoutMs: 1000, redact: redactorOf(TOKEN) })
+    await expect(vendor.send({ method: 'GET', path: '/x', intent: 'read', action: 'read x' })).resolves.toEqual({ id: 'r-1', echo: 'Bearer ***' })
+    expect(seen).toEqual(['{"id":"r-1","echo":"Bearer ***"}', 'req-***'])
   })
 })

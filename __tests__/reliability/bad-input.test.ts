@@ -15,6 +15,8 @@ interface BadInput {
   /** Changes to working inputs; '' removes one. */
   set: Record<string, string>
   scenario?: Scenario
+  /** Pieces of a value that is not a secret (so nothing masks it) but holds one: never printed. */
+  unprinted?: string[]
 }
 
 const LONG = 'x'.repeat(961)
@@ -44,6 +46,8 @@ function common(flavour: FlavourId, runId: string): BadInput[] {
     { title: 'http:// to a host that is not loopback', input: 'endpoint', set: { endpoint: 'http://api.example.com' } },
     { title: 'an endpoint with a password in it', input: 'endpoint', set: { endpoint: 'https://user:hunter2-password@api.example.com' } },
     { title: 'an endpoint that is not a URL', input: 'endpoint', set: { endpoint: 'api example com' } },
+    { title: 'an endpoint with a password holding "/"', input: 'endpoint', set: { endpoint: 'https://deploy-bot:pa/ss-w0rd@api.example.com' }, unprinted: ['deploy-bot', 'pa/ss', 'ss-w0rd'] },
+    { title: 'an endpoint with a token in the query', input: 'endpoint', set: { endpoint: 'https://api.example.com/?private_token=tok-w0rd' }, unprinted: ['private_token', 'tok-w0rd'] },
     { title: 'a newline inside pipeline_id', input: 'pipeline_id', set: { pipeline_id: 'abc\ndef', operation: 'watch', run_id: runId } },
     { title: 'a control character in the timeout', input: 'timeout', set: { timeout: '10m\u0007' } },
     { title: 'an escape sequence in the message', input: 'message', set: { message: 'release \u001b[31mnow' } },
@@ -90,7 +94,8 @@ const CASES: BadInput[] = [
   { ...P, title: 'pipeline_id to start a run (the file decides)', input: 'pipeline_id', set: { pipeline_id: id32('emuPacSucceed') } },
   { ...P, title: 'no repository_url to start a run', input: 'repository_url', set: { repository_url: '' } },
   { ...P, title: 'a repository_url over http://', input: 'repository_url', set: { repository_url: 'http://gitcode.com/emulator/app.git' } },
-  { ...P, title: 'a repository_url with a token in it', input: 'repository_url', set: { repository_url: 'https://oauth2:secret-in-url@gitcode.com/emulator/app.git' } },
+  { ...P, title: 'a repository_url with a token in it', input: 'repository_url', set: { repository_url: 'https://oauth2:secret-in-url@gitcode.com/emulator/app.git' }, unprinted: ['oauth2', 'secret-in-url'] },
+  { ...P, title: 'a repository_url with a token in the query', input: 'repository_url', set: { repository_url: 'https://gitcode.com/emulator/app.git?private_token=tok-w0rd' }, unprinted: ['private_token', 'tok-w0rd'] },
   { ...P, title: 'a pipeline_file outside the repository', input: 'pipeline_file', set: { pipeline_file: '../other/build.yml' } },
   { ...P, title: 'a pipeline_file that is not YAML', input: 'pipeline_file', set: { pipeline_file: '.gitcode/workflows/build.json' } },
   { ...P, title: 'a short commit id', input: 'commit', set: { commit: 'abc1234' } },
@@ -162,6 +167,7 @@ describe('bad input: one message naming the input, and not a single request', ()
       expect(world.requestLines()).toEqual([])
       expect(ran.outputs).toEqual({})
       expect(ran.leaks).toEqual([])
+      for (const piece of bad.unprinted ?? []) expect(ran.stdout + ran.stderr).not.toContain(piece)
     } finally {
       await world.stop()
     }

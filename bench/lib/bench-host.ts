@@ -17,6 +17,9 @@ export class BenchHost implements Host {
     return (this.inputs[name] ?? '').trim()
   }
   mask(): void {}
+  redact(text: string): string {
+    return text
+  }
   setOutput(name: OutputName, value: string): void {
     this.outputs[name] = value
   }

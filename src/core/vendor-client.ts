@@ -40,6 +40,8 @@ export interface VendorClientDeps {
   dialect: VendorDialect
   requestTimeoutMs: number
   signal?: AbortSignal
+  /** Masks registered credentials (ProviderDeps.redact); applied to every answer before the dialect reads it. */
+  redact?: (text: string) => string
 }
 
 export class VendorClient {
@@ -61,7 +63,7 @@ export class VendorClient {
   }
 
   private async attempt(request: ApiRequest): Promise<unknown> {
-    const { transport, clock, log, dialect, signal } = this.deps
+    const { transport, clock, log, dialect, signal, redact } = this.deps
     const unsigned: HttpRequest = {
       method: request.method,
       url: this.urlFor(request),
@@ -79,8 +81,13 @@ export class VendorClient {
     const interruptible = request.intent === 'read' ? signal : undefined
     const response = await transport(dialect.authorize(unsigned, new Date(clock.now())), interruptible)
     log.debug(`${request.method} ${new URL(unsigned.url).pathname} -> HTTP ${response.status} in ${clock.now() - started} ms`)
+    // Vendors echo credentials (a 401 page quoting the token), and an answer's text is cut short
+    // for error messages (preview) and log lines before the host masks what is written; a cut
+    // secret no longer matches. Masked here, before anything reads the answer, no cut can leave
+    // part of one. Masking can change only a credential's own text, which no answer needs back.
+    const answer = redact === undefined ? response : redactAnswer(response, redact)
     try {
-      return dialect.interpret(response, request, clock.now())
+      return dialect.interpret(answer, request, clock.now())
     } catch (error) {
       throw toRelayError(error)
     }
@@ -91,6 +98,11 @@ export class VendorClient {
     const query = encodePairs(request.query ?? {})
     return query === '' ? `${base}${request.path}` : `${base}${request.path}?${query}`
   }
+}
+
+function redactAnswer(response: HttpResponse, redact: (text: string) => string): HttpResponse {
+  const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redact(value)]))
+  return { ...response, headers, body: redact(response.body) }
 }
 
 /** The headers and exact bytes of a request's body: JSON by default, a form where the API takes one. */

@@ -308,6 +308,7 @@ export function createCliHost(options: CliHostOptions = {}): Host {
       return flagged
     },
     mask: secret => redactor.add(secret),
+    redact: clean,
     setOutput: (name, value) => void outputs.set(name, clean(value)),
     saveState: (name, value) => void state.set(name, value),
     getState: name => state.get(name) ?? '',

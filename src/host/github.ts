@@ -20,6 +20,7 @@ export function createGitHubHost(env: NodeJS.ProcessEnv = process.env): Host {
       redactor.add(secret)
       core.setSecret(secret)
     },
+    redact: clean,
     setOutput: (name: OutputName, value: string) => core.setOutput(name, clean(value)),
     saveState: (name: StateName, value: string) => core.saveState(name, clean(value)),
     getState: (name: StateName) => core.getState(name),

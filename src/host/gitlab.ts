@@ -173,6 +173,7 @@ export function createGitLabHost(options: GitLabHostOptions = {}): Host {
     isPost,
     getInput: name => inputFromEnv(env, name),
     mask: secret => redactor.add(secret),
+    redact: clean,
     setOutput(name, value) {
       start()
       outputs.set(name, clean(value))

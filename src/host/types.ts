@@ -27,6 +27,8 @@ export interface Host extends Logger {
   getInput(name: InputName): string
   /** Registers a credential: masked in everything written from now on. */
   mask(secret: string): void
+  /** The text with every registered credential masked, for text that is cut or parsed before it is written. */
+  redact(text: string): string
   setOutput(name: OutputName, value: string): void
   saveState(name: StateName, value: string): void
   getState(name: StateName): string

@@ -1,5 +1,6 @@
 import type { CommonSettings } from './common.js'
 import { ID_32, readHuaweiCredentials, readHuaweiEndpoint, type HuaweiCredentials } from './codearts.js'
+import { readRepositoryUrl } from './fields.js'
 import { invalid, type Given, type InputName, type Read } from './names.js'
 
 /**
@@ -53,7 +54,7 @@ export function readCodeArtsPac(common: CommonSettings, read: Read, given: Given
   } else {
     for (const name of runOnly) if (given(name)) throw invalid(name, `is only used with operation run, not ${common.operation}`)
   }
-  if (given('repository_url')) checkRepositoryUrl(read('repository_url'))
+  const repositoryUrl = given('repository_url') ? readRepositoryUrl(read('repository_url'), 'repository_url', 'https://gitcode.com/group/project.git', 'gitcode_token') : undefined
   if (given('pipeline_file') && (/^\/|\.\.|\\/.test(read('pipeline_file')) || !/\.ya?ml$/i.test(read('pipeline_file')))) {
     throw invalid('pipeline_file', `"${read('pipeline_file')}" is not a path to a YAML file inside the repository (relative, no "..", ending in .yml or .yaml)`)
   }
@@ -72,20 +73,9 @@ export function readCodeArtsPac(common: CommonSettings, read: Read, given: Given
     ...readHuaweiEndpoint(read, given),
     credentials: readHuaweiCredentials(read, given),
     gitcodeToken: given('gitcode_token') ? read('gitcode_token') : undefined,
-    repositoryUrl: given('repository_url') ? read('repository_url') : undefined,
+    repositoryUrl,
     pipelineFile: given('pipeline_file') ? read('pipeline_file') : undefined,
     commit: given('commit') ? read('commit').toLowerCase() : undefined
   }
 }
 
-function checkRepositoryUrl(text: string): void {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw invalid('repository_url', 'is not a URL; expected the https URL of the repository')
-  }
-  if (url.protocol !== 'https:') throw invalid('repository_url', 'must be an https:// URL')
-  // The GitCode token has its own input; a URL with user info would put a secret where it is logged.
-  if (url.username !== '' || url.password !== '') throw invalid('repository_url', 'must not carry credentials; give the token as gitcode_token')
-}

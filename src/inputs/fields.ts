@@ -20,21 +20,51 @@ export function rejectControlCharacters(name: InputName, value: string): void {
 
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
 
-/** An https base URL, or http on loopback only (the emulators); no credentials, query or fragment. */
-export function readEndpoint(text: string, input: 'endpoint' | 'console_url' = 'endpoint'): string {
+const BASE_URL_FORM = 'a base URL such as https://host[:port][/path]'
+
+/**
+ * URL inputs are never repeated in their error messages: a password or token may sit anywhere in
+ * a mistaken one (after the host as a query, before it as user info — where it may even hold "/",
+ * "?" or "#", so that no URL parser sees it as user info), and the input is not a secret, so it is
+ * not masked. Messages say what is wrong and the form expected instead.
+ */
+function parseUrlInput(input: InputName, text: string, form: string, credentialsGoIn = 'their own inputs'): URL {
+  // Any "@": user info, or a password whose "/" hid the user info from the parser. No base URL
+  // of these services has one.
+  if (text.includes('@')) {
+    throw invalid(input, `must not carry credentials ("@" found; the value is not repeated here); expected ${form}, with credentials in ${credentialsGoIn}`)
+  }
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    // Not echoed whole: whatever sits before an "@" may be a password.
-    throw invalid(input, `"${text.replace(/\/\/[^/]*@/, '//***@')}" is not a URL; expected a base URL such as https://host[:port][/path]`)
+    const why = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? ' (check the host name and port)' : ' (it does not start with https://)'
+    throw invalid(input, `is not a URL${why}; expected ${form}`)
   }
+  if (url.search !== '' || url.hash !== '') {
+    throw invalid(input, `must not have a query or fragment (what follows "?" or "#" is not repeated here, as it may hold a token); expected ${form}`)
+  }
+  return url
+}
+
+/** An https base URL, or http on loopback only (the emulators); no credentials, query or fragment. */
+export function readEndpoint(text: string, input: InputName = 'endpoint'): string {
+  const url = parseUrlInput(input, text, BASE_URL_FORM)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname))) {
-    throw invalid(input, `must use https:// (http:// is accepted for loopback addresses only), not ${url.protocol}//`)
+    // The scheme is named only when it is a known one: in a value that is not a URL at all (a
+    // token given to the wrong input), whatever comes before ":" is taken for the scheme.
+    const scheme = /^(?:https?|ftps?|sftp|ssh|git|wss?|file):$/.test(url.protocol) ? `, not ${url.protocol}//` : ''
+    throw invalid(input, `must use https:// (http:// is accepted for loopback addresses only)${scheme}; expected ${BASE_URL_FORM}`)
   }
-  if (url.username !== '' || url.password !== '') throw invalid(input, 'must not carry credentials; pass them in their own inputs')
-  if (url.search !== '' || url.hash !== '') throw invalid(input, 'must not have a query or fragment')
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+/** The https URL of a repository, as a service clones it: no credentials, query or fragment. */
+export function readRepositoryUrl(text: string, input: InputName, example: string, tokenInput: InputName): string {
+  const form = `the https URL of the repository, e.g. ${example}`
+  const url = parseUrlInput(input, text, form, tokenInput)
+  if (url.protocol !== 'https:') throw invalid(input, `must be an https:// URL; expected ${form}`)
+  return text
 }
 
 export function readBoolean(read: Read, name: InputName): boolean {

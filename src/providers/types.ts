@@ -189,4 +189,10 @@ export interface ProviderDeps {
   clock: Clock
   log: Logger
   signal?: AbortSignal
+  /**
+   * Masks the registered credentials in a vendor answer before the provider reads it, so that an
+   * error message cut short cannot keep a prefix of a secret (the host's own masking would not
+   * recognise it). The host's `redact`; leaving it out leaves answers as they are.
+   */
+  redact?: (text: string) => string
 }
