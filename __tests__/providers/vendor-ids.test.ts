@@ -253,12 +253,12 @@ describe('codearts-pac (v6)', () => {
     expect(paths(transport)).toEqual([`${BASE}/..%2F..%2F..%2F${OTHER_PROJECT}%2Fapi%2Fpac%2Fpipelines%2Factions%2F${PIPELINE}/${RUN}/stop`])
   })
 
-  test("a job's id is encoded in the log path: it cannot turn the log read into a stop", async () => {
+  test("a job's id that is no id is refused before the log read: it cannot turn the read into a stop", async () => {
     const { provider, transport } = providerFor(watching)
     transport.always(`POST ${BASE}/`, json(200, { log: 'last line', has_more: false }))
     const job = { id: '../stop?', name: 'build', status: 'failed' as const, rawStatus: 'FAILED' }
-    await provider.logTail!({ runId: RUN, pipelineId: PIPELINE }, job, 10)
-    expect(paths(transport)).toEqual([`${BASE}/${PIPELINE}/${RUN}/..%2Fstop%3F/logs`])
+    await expect(provider.logTail!({ runId: RUN, pipelineId: PIPELINE }, job, 10)).rejects.toMatchObject({ kind: 'protocol' })
+    expect(paths(transport)).toEqual([])
   })
 
   test('at most once: a start answered with a bad id is never sent again', async () => {

@@ -1,6 +1,7 @@
 import { RelayError } from '../../core/errors.js'
 import type { JobState, LogCursor, LogPage } from '../types.js'
 import { arrayOf, numberOf, record, stringOf, type JsonRecord } from '../json.js'
+import { ID_FORMS, requiredId } from '../ids.js'
 
 /**
  * Reading a bk-ci build log (reference/next-capabilities.md §1.4): `init_logs` for the first page, then
@@ -27,12 +28,10 @@ const LOG_QUERY_FAILED = 999
 
 // Build ids are `b-` and container hash ids `c-`, each with 32 hex digits (reference/tencent-bkci.md §1.1):
 // anything else is not put into a request.
-const BUILD_ID = /^b-[0-9a-f]{32}$/i
 const CONTAINER_HASH_ID = /^c-[0-9a-f]{32}$/i
 
 export function checkBuildId(buildId: string): string {
-  if (!BUILD_ID.test(buildId)) throw new RelayError('protocol', `"${buildId}" is not a bk-ci build id (b- and 32 hex digits); its log is not read`)
-  return buildId
+  return requiredId(buildId, ID_FORMS.bkciBuildId, { vendor: 'bk-ci', field: 'build id of the log to read' })
 }
 
 export function checkContainerHashId(id: string | undefined): string | undefined {

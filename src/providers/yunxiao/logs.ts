@@ -1,6 +1,7 @@
 import { RelayError } from '../../core/errors.js'
 import type { JobState, LogCursor, LogPage } from '../types.js'
 import { record } from '../json.js'
+import { ID_FORMS, requiredId } from '../ids.js'
 
 /**
  * Reading a Yunxiao job log (reference/next-capabilities.md §1.3). Both APIs hand back the job's whole log
@@ -35,11 +36,9 @@ export function wholeLogOf(answer: unknown): WholeLog {
 }
 
 // Job ids and run ids are integers (reference §1.4, §3.2): anything else is not put into a path.
-const INTEGER_ID = /^\d{1,19}$/
 
 export function checkIntegerId(what: string, id: string): string {
-  if (!INTEGER_ID.test(id)) throw new RelayError('protocol', `"${id}" is not a Yunxiao ${what} id (an integer); its log is not read`)
-  return id
+  return requiredId(id, what === 'run' ? ID_FORMS.yunxiaoRunId : ID_FORMS.yunxiaoJobId, { vendor: 'Yunxiao', field: `${what} id of the log to read` })
 }
 
 interface Cursor {
