@@ -21,7 +21,7 @@ export function rejectControlCharacters(name: InputName, value: string): void {
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
 
 /** An https base URL, or http on loopback only (the emulators); no credentials, query or fragment. */
-export function readEndpoint(text: string, input: 'endpoint' | 'console_url' = 'endpoint'): string {
+export function readEndpoint(text: string, input: 'endpoint' | 'console_url' | 'iam_endpoint' = 'endpoint'): string {
   let url: URL
   try {
     url = new URL(text)

@@ -7,6 +7,7 @@ import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunR
 import { field, listField, textField, timeField } from './fields.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopCodeArtsRun } from '../codearts/stop-run.js'
+import { describeProjectScope } from '../codearts/iam-project.js'
 
 /**
  * GitCode pipelines ("PAC") through the CodeArts v6 API (reference/huawei-codearts.md §3). Same
@@ -25,11 +26,12 @@ export class CodeArtsPacProvider implements Provider {
   }
 
   describe(): string[] {
-    const { endpoint, domainId, credentials, repositoryUrl, pipelineFile, gitcodeToken } = this.settings
+    const { endpoint, domainId, credentials, repositoryUrl, pipelineFile, gitcodeToken, projectScope } = this.settings
     const signIn = credentials.kind === 'token' ? 'IAM token' : `AK/SK${credentials.securityToken === undefined ? '' : ' with a security token'}`
     return [
       `endpoint: ${endpoint}`,
       `account (domain): ${domainId}`,
+      ...describeProjectScope(projectScope),
       ...(repositoryUrl === undefined ? [] : [`repository: ${repositoryUrl}, pipeline file ${pipelineFile ?? ''}`]),
       `credentials: ${signIn}${gitcodeToken === undefined ? '' : ', GitCode token'} (masked)`
     ]
@@ -93,7 +95,9 @@ export class CodeArtsPacProvider implements Provider {
 
   private async newestRuns(options?: CallOptions): Promise<JsonRecord[]> {
     const { repositoryUrl, pipelineFile } = this.settings
-    const body = dropEmpty({ https_url: repositoryUrl, file_path: pipelineFile, page: '1', page_size: '20' })
+    // Typed as both SDK models declare them (ActionsPipelineRunsQueryDTO): page an integer,
+    // page_size a string (documented as fixed "20").
+    const body = { ...dropEmpty({ https_url: repositoryUrl, file_path: pipelineFile }), page: 1, page_size: '20' }
     const answer = await this.client.send({ method: 'POST', path: this.actionsPath, body, intent: 'read', action: 'list the newest runs of the pipeline file', options })
     return Array.isArray(answer) ? answer.map(record) : listField(record(answer), 'pipeline_runs')
   }
@@ -116,6 +120,8 @@ export class CodeArtsPacProvider implements Provider {
     return this.refFor(newRunId, textField(answer, 'pipeline_id') ?? pipelineId)
   }
 
+  // StopActionsPipelineRun is documented by Huawei (API reference, GitCode pipelines) but is not in
+  // the SDKs (node 3.1.209, python 3.1.211): the route is ours, the path and method are the docs'.
   cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
     return stopCodeArtsRun(this.client, `${this.runPath(run)}/stop`, run, options, () => this.getState(run, options))
   }
@@ -141,7 +147,10 @@ export class CodeArtsPacProvider implements Provider {
     }
   }
 
-  /** Pages through the job's log (bounded) and keeps its last lines. */
+  /**
+   * Pages through the job's log (bounded) and keeps its last lines. ShowActionsPipelineJobLog is
+   * documented by Huawei but absent from the SDKs, like the stop: the route follows the docs.
+   */
   async logTail(run: RunRef, job: JobState, maxLines: number): Promise<string[]> {
     const path = `${this.runPath(run)}/${job.id}/logs`
     let offset = 0
