@@ -169,7 +169,8 @@ export function handleApi(route: RouteMatch, request: ApiRequest, ctx: ApiContex
       result = handleList(pipeline, request, ctx)
       break
     case 'log':
-      // No v5 route has this operation; the router never gives it one.
+    case 'projects':
+      // No v5 route has these operations (the IAM route is served before); the router never gives them.
       result = runNotFound(route.runId ?? '')
       break
   }
