@@ -107,7 +107,7 @@ const KNOWN_ERRORS: Readonly<Record<string, { kind: ErrorKind; hint?: string }>>
   PARSE_REQUEST_DATA_EXCEPTION: { kind: 'client' }
 }
 
-function signatureHint(code: string, message: string, nowMs: number, serverDate: string | undefined): string {
+export function signatureHint(code: string, message: string, nowMs: number, serverDate: string | undefined): string {
   // 0303 is the gateway's clock-skew code; 0301 says so in words ("signature expired, ... server time").
   if (code === 'APIGW.0303' || /expired|server time|signature time/i.test(message)) return clockSkewHint('Huawei Cloud', nowMs, serverDate)
   if (/not exist/i.test(message)) return 'The access key id is unknown to Huawei Cloud IAM: check access_key_id (and that the key was not deleted)'

@@ -1,4 +1,4 @@
-import { RelayError, clockSkewHint, kindForStatus } from '../../core/errors.js'
+import { RelayError, kindForStatus } from '../../core/errors.js'
 import type { HttpRequest, HttpResponse } from '../../core/http.js'
 import { parseRetryAfter } from '../../core/retry.js'
 import { VendorClient, preview, readJsonBody, type ApiRequest, type VendorDialect } from '../../core/vendor-client.js'
@@ -6,7 +6,7 @@ import type { HuaweiCredentials, HuaweiProjectScope } from '../../inputs/index.j
 import { signHuaweiRequest } from '../../signing/huawei-sdk-hmac-sha256.js'
 import { arrayOf, record, stringOf } from '../json.js'
 import type { CallOptions, ProviderDeps } from '../types.js'
-import { vendorError } from './dialect.js'
+import { signatureHint, vendorError } from './dialect.js'
 
 /**
  * The X-Project-Id of Huawei requests signed with AK/SK, as the official SDK sends it
@@ -136,7 +136,7 @@ function interpretIamResponse(response: HttpResponse, request: ApiRequest, nowMs
 }
 
 function iamAuthHint(response: HttpResponse, code: string | undefined, message: string, nowMs: number): string {
-  if (code === 'APIGW.0303' || /expired|server time|signature time/i.test(message)) return clockSkewHint('Huawei Cloud IAM', nowMs, response.headers.date)
   if (response.status === 403) return 'The credentials may not list IAM projects (iam:projects:listProjects): give iam_project_id instead'
-  return 'Check access_key_id and access_key_secret (IAM checks the same signature as CodeArts)'
+  // The same signature as CodeArts', refused for the same reasons: the same hints.
+  return signatureHint(code ?? '', message, nowMs, response.headers.date)
 }
