@@ -64,8 +64,12 @@ const BAD_INPUTS: [string, Inputs, InputName, string][] = [
   ['project_id missing', { project_id: '' }, 'project_id', 'is required for codearts: the CodeArts project id (32 characters, in the project URL), not the IAM project id'],
   ['project_id with hyphens', { project_id: '01234567-89ab-cdef-0123-456789abcdef' }, 'project_id', 'is not a CodeArts id: 32 letters and digits; hyphens and spaces are not part of it'],
   ['project_id too short', { project_id: '0123456789' }, 'project_id', CODEARTS_ID],
-  ['iam_project_id malformed', { iam_project_id: 'cn-north-4' }, 'iam_project_id', 'is not an IAM project id: 32 letters and digits'],
-  ['iam_project_id 31 characters', { iam_project_id: PROJECT.slice(1) }, 'iam_project_id', 'is not an IAM project id'],
+  ['iam_project_id malformed', { ...AKSK, iam_project_id: 'cn-north-4' }, 'iam_project_id', 'is not an IAM project id: 32 letters and digits'],
+  ['iam_project_id 31 characters', { ...AKSK, iam_project_id: PROJECT.slice(1) }, 'iam_project_id', 'is not an IAM project id'],
+  ['iam_project_id with an IAM token', { iam_project_id: PROJECT }, 'iam_project_id', 'an IAM token is already scoped'],
+  ['iam_endpoint with an IAM token', { iam_endpoint: 'https://iam.example.com' }, 'iam_endpoint', 'an IAM token is already scoped'],
+  ['iam_endpoint with iam_project_id', { ...AKSK, iam_project_id: PROJECT, iam_endpoint: 'https://iam.example.com' }, 'iam_endpoint', 'iam_project_id already gives'],
+  ['iam_endpoint over plain http', { ...AKSK, iam_endpoint: 'http://iam.example.com' }, 'iam_endpoint', 'must use https://'],
   // region and endpoint
   ['region unknown, no endpoint', { ...NO_ENDPOINT, region: 'eu-west-0' }, 'region', '"eu-west-0" has no CodeArts Pipeline endpoint; known regions: cn-north-1, cn-north-4'],
   ['region in upper case', { ...NO_ENDPOINT, region: 'CN-NORTH-4' }, 'region', '"CN-NORTH-4" is not a region name like cn-north-4'],
@@ -264,7 +268,7 @@ describe('readSettings: what valid inputs become', () => {
       pipelineId: PIPELINE,
       runId: undefined,
       projectId: PROJECT,
-      iamProjectId: undefined,
+      projectScope: { kind: 'token' },
       region: 'cn-north-4',
       endpoint: 'https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com',
       credentials: { kind: 'token', token: TOKEN },
@@ -390,7 +394,42 @@ describe('readSettings: what valid inputs become', () => {
       secretAccessKey: SK,
       securityToken: 'sts-token-value'
     })
-    expect(settingsOf({ ...AKSK, iam_project_id: 'fedcba9876543210fedcba9876543210' }).iamProjectId).toBe('fedcba9876543210fedcba9876543210')
+    expect(settingsOf({ ...AKSK, iam_project_id: 'fedcba9876543210fedcba9876543210' }).projectScope).toEqual({ kind: 'given', projectId: 'fedcba9876543210fedcba9876543210' })
+  })
+
+  describe('the IAM project of AK/SK requests, looked up where the SDK looks it up', () => {
+    const VARIABLE = 'HUAWEICLOUD_SDK_IAM_ENDPOINT'
+    const saved = process.env[VARIABLE]
+    afterEach(() => {
+      if (saved === undefined) delete process.env[VARIABLE]
+      else process.env[VARIABLE] = saved
+    })
+
+    test('an IAM token is already scoped: nothing to look up', () => {
+      delete process.env[VARIABLE]
+      expect(settingsOf({}).projectScope).toEqual({ kind: 'token' })
+    })
+
+    test.each<[string, Inputs, string, string]>([
+      ["the region's own IAM endpoint from the SDK table", {}, 'https://iam.cn-north-4.myhuaweicloud.com', 'the IAM endpoint of cn-north-4'],
+      ['another region of the table', { region: 'tr-west-1' }, 'https://iam.tr-west-1.myhuaweicloud.com', 'the IAM endpoint of tr-west-1'],
+      ['a region the table lacks: the global endpoint', { region: 'af-north-1' }, 'https://iam.myhuaweicloud.com', 'the global IAM endpoint'],
+      ['iam_endpoint wins', { iam_endpoint: 'https://iam.example.com/' }, 'https://iam.example.com', 'iam_endpoint']
+    ])('%s', (_title, extra, iamEndpoint, endpointFrom) => {
+      delete process.env[VARIABLE]
+      expect(settingsOf({ ...AKSK, ...extra }).projectScope).toEqual({ kind: 'lookup', region: extra.region ?? 'cn-north-4', iamEndpoint, endpointFrom })
+    })
+
+    test('HUAWEICLOUD_SDK_IAM_ENDPOINT comes before the table, after iam_endpoint', () => {
+      process.env[VARIABLE] = 'https://iam.proxy.example.com'
+      expect(settingsOf(AKSK).projectScope).toMatchObject({ iamEndpoint: 'https://iam.proxy.example.com', endpointFrom: VARIABLE })
+      expect(settingsOf({ ...AKSK, iam_endpoint: 'https://iam.example.com' }).projectScope).toMatchObject({ iamEndpoint: 'https://iam.example.com' })
+    })
+
+    test('a HUAWEICLOUD_SDK_IAM_ENDPOINT that is not an https URL is refused, naming the variable', () => {
+      process.env[VARIABLE] = 'ftp://iam.example.com'
+      expect(() => settingsOf(AKSK)).toThrow(/^Environment variable HUAWEICLOUD_SDK_IAM_ENDPOINT: must use https:\/\//)
+    })
   })
 
   test.each<[string, string]>([

@@ -19,6 +19,8 @@ const codeArtsInputs = {
   provider: 'codearts',
   project_id: CA.projectId,
   endpoint: codearts.url,
+  // The emulator answers IAM's project look-up too (X-Project-Id of the region).
+  iam_endpoint: codearts.url,
   access_key_id: CA.accessKey.accessKeyId,
   access_key_secret: CA.accessKey.secretAccessKey,
   ...pace

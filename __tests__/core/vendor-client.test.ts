@@ -6,9 +6,10 @@ import { FakeClock } from '../fixtures/fake-clock.js'
 import { FakeHost } from '../fixtures/fake-host.js'
 import { FakeTransport, json } from '../fixtures/fake-transport.js'
 
-function client(transport: FakeTransport, clock = new FakeClock(), signal?: AbortSignal) {
+function client(transport: FakeTransport, clock = new FakeClock(), signal?: AbortSignal, prepare?: VendorDialect['prepare']) {
   const authorizedAt: number[] = []
   const dialect: VendorDialect = {
+    prepare,
     authorize(request: HttpRequest, now: Date) {
       authorizedAt.push(now.getTime())
       return { ...request, headers: { ...request.headers, 'X-Test-Auth': `at-${now.getTime()}` } }
@@ -24,6 +25,21 @@ function client(transport: FakeTransport, clock = new FakeClock(), signal?: Abor
 }
 
 describe('VendorClient', () => {
+  test("a dialect's prepare step runs once per request, before its first attempt and outside its retries; its failure sends nothing", async () => {
+    const transport = new FakeTransport().on('GET /base/p', json(503, {}), json(200, { ok: true }))
+    const prepared: string[] = []
+    const { vendor } = client(transport, new FakeClock(), undefined, async request => {
+      prepared.push(`${request.action} after ${transport.requests.length} requests`)
+      if (request.intent === 'write') throw new RelayError('client', 'no scope')
+    })
+    await vendor.send({ method: 'GET', path: '/p', intent: 'read', action: 'read p' })
+    expect(prepared).toEqual(['read p after 0 requests'])
+    expect(transport.requests).toHaveLength(2)
+    await expect(vendor.send({ method: 'POST', path: '/p', body: {}, intent: 'write', action: 'write p' })).rejects.toThrow('no scope')
+    expect(prepared).toHaveLength(2)
+    expect(transport.requests).toHaveLength(2)
+  })
+
   test('query values are RFC 3986 encoded (space as %20), under the base path', async () => {
     const transport = new FakeTransport().on('GET /base/x', json(200, {}))
     await client(transport).vendor.send({ method: 'GET', path: '/x', query: { 'a b': 'c d*~', q: 'ä' }, intent: 'read', action: 'read x' })

@@ -67,7 +67,8 @@ describe('codearts end to end', () => {
       token: '',
       access_key_id: F.temporaryAccessKey.accessKeyId,
       access_key_secret: F.temporaryAccessKey.secretAccessKey,
-      security_token: F.temporaryAccessKey.securityToken
+      security_token: F.temporaryAccessKey.securityToken,
+      iam_endpoint: emulator.url
     })
     expect(result.exitCode).toBe(0)
     expect(result.outputs.status).toBe('succeeded')
@@ -133,7 +134,7 @@ describe('codearts: credentials and bad input', () => {
   })
 
   test('a wrong secret key is reported as a signature mismatch with a hint', async () => {
-    const result = await counted({ token: '', access_key_id: F.accessKey.accessKeyId, access_key_secret: 'WrongSecretKey000000000000000000000000000' })
+    const result = await counted({ token: '', access_key_id: F.accessKey.accessKeyId, access_key_secret: 'WrongSecretKey000000000000000000000000000', iam_endpoint: emulator.url })
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toMatch(/APIGW\.0301/)
     expect(result.stdout).toMatch(/access_key_secret belongs to access_key_id/)

@@ -48,7 +48,7 @@ test('a token run over http loads neither TLS nor crypto before its first reques
 })
 
 test('a signed (AK/SK) run loads crypto for its signature', async () => {
-  const loaded = await modulesAtFirstRequest({ access_key_id: F.accessKey.accessKeyId, access_key_secret: F.accessKey.secretAccessKey })
+  const loaded = await modulesAtFirstRequest({ access_key_id: F.accessKey.accessKeyId, access_key_secret: F.accessKey.secretAccessKey, iam_endpoint: emulator.url })
   expect(loaded.has('crypto')).toBe(true)
   expect(loaded.has('tls')).toBe(false)
 })

@@ -112,6 +112,8 @@ interface SignedSend {
   sk?: string
   dateMs?: number
   extraHeaders?: Record<string, string>
+  /** X-Project-Id: the IAM project of cn-north-4 unless given; null sends none. */
+  projectId?: string | null
 }
 
 function sendSigned(e: CodeArtsEmulator, s: SignedSend): Promise<Reply> {
@@ -119,10 +121,10 @@ function sendSigned(e: CodeArtsEmulator, s: SignedSend): Promise<Reply> {
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     Host: `127.0.0.1:${e.port}`,
-    'X-Project-Id': F.projectId,
     'X-Sdk-Date': sdkDate(s.dateMs ?? clock.now),
     ...s.extraHeaders
   }
+  if (s.projectId !== null) headers['X-Project-Id'] = s.projectId ?? F.iamProjectId
   const authorization = sign({
     method: s.method,
     path: s.path,
@@ -331,6 +333,92 @@ describe('AK/SK signature over HTTP', () => {
       extraHeaders: { 'X-Security-Token': t.securityToken }
     })
     expect(ok.status).toBe(200)
+  })
+})
+
+describe('IAM projects: the look-up and the project scope of AK/SK requests', () => {
+  const SUB = { id: F.iamSubProjectId, name: 'cn-north-4_team' }
+
+  test('GET /v3/projects?name=<region>, signed: the documented answer, with X-IAM-Trace-Id', async () => {
+    const e = await start()
+    const r = await sendSigned(e, { method: 'GET', path: '/v3/projects', query: [['name', 'cn-north-4']], projectId: null })
+    expect(r.status).toBe(200)
+    expect(r.headers['x-iam-trace-id']).toMatch(/\S/)
+    expect(r.json).toEqual({
+      projects: [
+        {
+          id: F.iamProjectId,
+          name: 'cn-north-4',
+          domain_id: F.domainId,
+          description: '',
+          enabled: true,
+          is_domain: false,
+          parent_id: F.domainId,
+          links: { self: `http://127.0.0.1:${e.port}/v3/projects/${F.iamProjectId}` }
+        }
+      ],
+      links: { self: `http://127.0.0.1:${e.port}/v3/projects?name=cn-north-4`, previous: null, next: null }
+    })
+    expect(e.stats.projects).toBe(1)
+  })
+
+  test('a name with no project is an empty list; a sub-project is listed under its own name only', async () => {
+    const e = await start({ iamProjects: [{ id: F.iamProjectId, name: 'cn-north-4' }, SUB] })
+    const none = await sendSigned(e, { method: 'GET', path: '/v3/projects', query: [['name', 'ap-southeast-3']], projectId: null })
+    expect(none.json.projects).toEqual([])
+    const sub = await sendSigned(e, { method: 'GET', path: '/v3/projects', query: [['name', 'cn-north-4_team']], projectId: null })
+    expect(sub.json.projects).toMatchObject([{ id: F.iamSubProjectId, parent_id: F.iamProjectId }])
+    const region = await sendSigned(e, { method: 'GET', path: '/v3/projects', query: [['name', 'cn-north-4']], projectId: null })
+    expect(region.json.projects.map((p: { id: string }) => p.id)).toEqual([F.iamProjectId])
+  })
+
+  test('the look-up checks the AK/SK signature like every route', async () => {
+    const e = await start()
+    const wrongSk = await sendSigned(e, { method: 'GET', path: '/v3/projects', query: [['name', 'cn-north-4']], projectId: null, sk: 'X'.repeat(40) })
+    expect(wrongSk.status).toBe(401)
+    expect(wrongSk.json).toMatchObject({ error_code: 'APIGW.0301' })
+    expect(wrongSk.json.error_msg).toContain('verify aksk signature fail')
+    const unsigned = await send(e, { path: '/v3/projects?name=cn-north-4', token: null })
+    expect(unsigned.status).toBe(401)
+  })
+
+  test('several projects in the region: a signed request without X-Project-Id is refused as the gateway would; with one, it passes', async () => {
+    const e = await start({ iamProjects: [{ id: F.iamProjectId, name: 'cn-north-4' }, SUB] })
+    const body = JSON.stringify({ description: 'scoped' })
+    const unscoped = await sendSigned(e, { method: 'POST', path: runPath(F.pipelines.succeed), body, projectId: null })
+    expect(unscoped.status).toBe(401)
+    expect(unscoped.json).toMatchObject({ error_code: 'APIGW.0301', error_msg: 'Incorrect IAM authentication information: X-Project-Id is required: the account has 2 projects in region cn-north-4' })
+    expect(e.stats.runsCreated).toBe(0)
+    const scoped = await sendSigned(e, { method: 'POST', path: runPath(F.pipelines.succeed), body })
+    expect(scoped.status).toBe(200)
+    const sub = await sendSigned(e, { method: 'POST', path: runPath(F.pipelines.succeed), body, projectId: F.iamSubProjectId })
+    expect(sub.status).toBe(200)
+  })
+
+  test('one project in the region: the gateway scopes a request without X-Project-Id to it; an unknown X-Project-Id is refused', async () => {
+    const e = await start()
+    const body = JSON.stringify({ description: 'scoped' })
+    expect((await sendSigned(e, { method: 'POST', path: runPath(F.pipelines.succeed), body, projectId: null })).status).toBe(200)
+    const unknown = await sendSigned(e, { method: 'POST', path: runPath(F.pipelines.succeed), body, projectId: F.projectId })
+    expect(unknown.status).toBe(401)
+    expect(unknown.json.error_msg).toContain(`project ${F.projectId} of X-Project-Id is not a project of this account in region cn-north-4`)
+  })
+
+  test('v6 list: page an integer and page_size a string, as the SDK models type them', async () => {
+    const e = await start()
+    const list = `/v6/${F.domainId}/api/pac/pipelines/actions`
+    const typed = await send(e, { method: 'POST', path: list, body: JSON.stringify({ https_url: F.pac.repositoryUrl, page: 1, page_size: '20' }) })
+    expect(typed.status).toBe(200)
+    const stringPage = await send(e, { method: 'POST', path: list, body: JSON.stringify({ https_url: F.pac.repositoryUrl, page: '1', page_size: '20' }) })
+    expect(stringPage.status).toBe(400)
+    expect(stringPage.json.error_msg).toContain('page must be an integer')
+    const numberSize = await send(e, { method: 'POST', path: list, body: JSON.stringify({ https_url: F.pac.repositoryUrl, page: 1, page_size: 20 }) })
+    expect(numberSize.json.error_msg).toContain('page_size must be a string')
+  })
+
+  test('an IAM token is scoped already: no X-Project-Id needed, even with several projects', async () => {
+    const e = await start({ iamProjects: [{ id: F.iamProjectId, name: 'cn-north-4' }, SUB] })
+    expect((await send(e, { method: 'POST', path: runPath(F.pipelines.succeed), body: '{}' })).status).toBe(200)
   })
 })
 

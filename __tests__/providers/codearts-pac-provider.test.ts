@@ -12,6 +12,7 @@ const PIPELINE = 'aaaaaaaabbbbbbbbccccccccdddddddd'
 const RUN = '11112222333344445555666677778888'
 const NEW_RUN = '99990000999900009999000099990000'
 const BASE = `/v6/${DOMAIN}/api/pac/pipelines/actions`
+const IAM_PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9'
 
 function settings(extra: Partial<Record<InputName, string>> = {}): CodeArtsPacSettings {
   const inputs: Partial<Record<InputName, string>> = {
@@ -52,12 +53,33 @@ describe('codearts-pac provider', () => {
     expect(transport.requests[0]!.headers['X-Auth-Token']).toBe(TOKEN)
   })
 
-  test('AK/SK signing carries X-Domain-Id, signed', async () => {
-    const transport = new FakeTransport().on(`POST ${BASE}/run`, json(200, { pipeline_id: PIPELINE, pipeline_run_id: RUN }))
+  test('AK/SK signing carries X-Project-Id (the SDK signs v6 with project credentials), not X-Domain-Id; the account stays in the path', async () => {
+    const transport = new FakeTransport()
+      .on('GET /v3/projects?name=cn-north-4', json(200, { projects: [{ id: IAM_PROJECT, name: 'cn-north-4' }], links: {} }))
+      .on(`POST ${BASE}/run`, json(200, { pipeline_id: PIPELINE, pipeline_run_id: RUN }))
+      .on(`POST ${BASE}`, json(200, { pipeline_runs: [] }))
     await provider(transport, { token: '', access_key_id: AK, access_key_secret: SK }).start({ variables: [], jobs: [], correlationId: 'abc' })
-    const headers = transport.requests.find(request => request.url.endsWith('/run'))!.headers
-    expect(headers['X-Domain-Id']).toBe(DOMAIN)
-    expect(headers.Authorization).toMatch(/^SDK-HMAC-SHA256 Access=HPUATESTAKEXAMPLE000, SignedHeaders=[^,]*x-domain-id/)
+    expect(transport.count('GET /v3/projects')).toBe(1)
+    for (const request of transport.requests.filter(request => request.url.includes('/v6/'))) {
+      expect(new URL(request.url).pathname.startsWith(`/v6/${DOMAIN}/`)).toBe(true)
+      expect(request.headers['X-Project-Id']).toBe(IAM_PROJECT)
+      expect(request.headers['X-Domain-Id']).toBeUndefined()
+      expect(request.headers.Authorization).toMatch(/^SDK-HMAC-SHA256 Access=HPUATESTAKEXAMPLE000, SignedHeaders=accept;content-type;host;x-project-id;x-sdk-date, /)
+    }
+  })
+
+  test('with an IAM token, neither X-Project-Id nor X-Domain-Id: the token is scoped', async () => {
+    const transport = new FakeTransport().on(`POST ${BASE}/run`, json(200, { pipeline_id: PIPELINE, pipeline_run_id: RUN })).on(`POST ${BASE}`, json(200, { pipeline_runs: [] }))
+    await provider(transport).start({ variables: [], jobs: [], correlationId: 'abc' })
+    expect(transport.requests.map(request => [request.headers['X-Project-Id'], request.headers['X-Domain-Id']])).toEqual([[undefined, undefined], [undefined, undefined]])
+  })
+
+  test('the list of runs types page and page_size as the SDK models do: an integer and a string', async () => {
+    const transport = new FakeTransport().on(`POST ${BASE}`, json(200, { pipeline_runs: [] }))
+    await provider(transport).findStartedRun('mark', 0)
+    const body = JSON.parse(transport.requests[0]!.body!) as Record<string, unknown>
+    expect(body.page).toBe(1)
+    expect(body.page_size).toBe('20')
   })
 
   test('a start answer without the ids is a protocol fault (ambiguous for the core)', async () => {
@@ -143,7 +165,7 @@ describe('codearts-pac provider', () => {
     const transport = new FakeTransport().on(`POST ${BASE}`, listed([fresh, old]), listed([fresh, { ...fresh, pipeline_run_id: NEW_RUN }]))
     const pac = provider(transport)
     expect(await pac.findStartedRun('mark', since)).toEqual({ runId: RUN, pipelineId: PIPELINE })
-    expect(JSON.parse(transport.requests[0]!.body!)).toEqual({ https_url: 'https://gitcode.com/octo/app.git', file_path: '.gitcode/workflows/build.yml', page: '1', page_size: '20' })
+    expect(JSON.parse(transport.requests[0]!.body!)).toEqual({ https_url: 'https://gitcode.com/octo/app.git', file_path: '.gitcode/workflows/build.yml', page: 1, page_size: '20' })
     expect(await pac.findStartedRun('mark', since)).toBeUndefined()
   })
 })

@@ -77,7 +77,7 @@ describe('codearts: recentDurations', () => {
 
   test('AK/SK: the list request is signed like any other', async () => {
     const transport = new FakeTransport().on(LIST, json(200, { pipeline_runs: [item('a', 'COMPLETED', T0, T0 + MINUTE)] }))
-    const inputs = codeArtsInputs({ token: '', access_key_id: AK, access_key_secret: SK })
+    const inputs = codeArtsInputs({ token: '', access_key_id: AK, access_key_secret: SK, iam_project_id: PROJECT })
     await expect(recentDurationsOf(providerFor(inputs, transport))).resolves.toEqual([MINUTE])
     expect(transport.requests[0]!.headers.Authorization).toMatch(/^SDK-HMAC-SHA256 /)
   })
@@ -108,7 +108,7 @@ describe('codearts-pac: recentDurations', () => {
       })
     )
     await expect(recentDurationsOf(providerFor(inputs, transport))).resolves.toEqual([4 * MINUTE, 6.5 * MINUTE])
-    expect(JSON.parse(transport.requests[0]!.body!)).toMatchObject({ https_url: inputs.repository_url, file_path: inputs.pipeline_file, page: '1', page_size: '20' })
+    expect(JSON.parse(transport.requests[0]!.body!)).toMatchObject({ https_url: inputs.repository_url, file_path: inputs.pipeline_file, page: 1, page_size: '20' })
     expectOneShortAttempt(transport)
   })
 

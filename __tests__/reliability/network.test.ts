@@ -36,8 +36,11 @@ describe('HTTPS_PROXY and NO_PROXY', () => {
         front = await tlsServer(Number(new URL(endpoint).port))
         const host = `${id}.relay.test:${front.port}`
         const tunnelsBefore = proxy.tunnels.length
+        // Where the world's emulator is also IAM (Huawei AK/SK), the project look-up takes the same way.
+        const iamEndpoint = world.inputs('succeed').iam_endpoint
+        const iam: Record<string, string> = iamEndpoint === undefined ? {} : { iam_endpoint: withOrigin(iamEndpoint, `https://${host}`) }
         const ran = await githubStep({
-          inputs: world.inputs('succeed', { ...WAIT, endpoint: withOrigin(endpoint, `https://${host}`) }),
+          inputs: world.inputs('succeed', { ...WAIT, endpoint: withOrigin(endpoint, `https://${host}`), ...iam }),
           secrets: world.secrets,
           env: { NODE_EXTRA_CA_CERTS: TLS_FIXTURE.caFile, ...env }
         })

@@ -54,6 +54,9 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
   const now = o.now ?? Date.now
   const projects = new Set(o.projects ?? [])
   const pipelines = checkPipelines(o.pipelines ?? [], projects)
+  for (const project of o.iamProjects ?? []) {
+    if (!/^[0-9a-zA-Z]{32}$/.test(project.id)) throw new Error(`IAM project id ${project.id} must be 32 letters or digits`)
+  }
   const advance = o.advance ?? 'per-read'
   checkAdvanceMode(advance)
   const store = new RunStore(pipelines, advance, now, o.tenantConcurrency ?? Infinity, o.logLinesPerPhase)
@@ -94,6 +97,8 @@ export async function startCodeArtsEmulator(options: CodeArtsEmulatorOptions = {
     createCodeArtsListener({
       api,
       auth,
+      iam: { projects: o.iamProjects ?? [], domainId: o.domainId ?? '0'.repeat(32) },
+      region: o.region ?? 'cn-north-4',
       faults,
       get stats() {
         return stats

@@ -7,6 +7,9 @@ export const DEMO_FIXTURE = {
   /** A second project, owning `pipelines.other`: for DEVPIPE.00011136 (project does not own pipeline). */
   otherProjectId: 'emuProjectOther00000000000000002',
   domainId: 'emuDomain00000000000000000000001',
+  /** The IAM project of cn-north-4 (what X-Project-Id carries), and a sub-project of that region. */
+  iamProjectId: 'emuIamProjectCnNorth400000000001',
+  iamSubProjectId: 'emuIamSubProject0000000000000001',
   pipelines: {
     succeed: 'emuPipelineSucceed00000000000000',
     fail: 'emuPipelineFail00000000000000000',
@@ -83,6 +86,7 @@ export function defaultCodeArtsOptions(overrides: CodeArtsEmulatorOptions = {}):
       }
     },
     domainId: f.domainId,
+    iamProjects: [{ id: f.iamProjectId, name: 'cn-north-4' }],
     gitcodeTokens: [f.pac.gitcodeToken],
     ...overrides
   }

@@ -6,7 +6,9 @@ import { createRequestListener } from '../shared/request-pipeline.js'
 import { errorResponse } from './api/api-types.js'
 import { type ApiContext, handleApi } from './api/handlers.js'
 import { type Operation, type RouteMatch, matchRoute } from './api/routes.js'
-import { VendorError, routeNotFound } from './api/vendor-errors.js'
+import { VendorError, projectIdRequired, projectIdUnknown, routeNotFound } from './api/vendor-errors.js'
+import { type IamContext, handleListProjects, projectsOfRegion } from './api/iam-handlers.js'
+import { receivedHeader } from '../shared/api-types.js'
 import { type AuthConfig, authenticate } from './auth/authenticate.js'
 import type { Fault } from './faults/fault-types.js'
 import { CODEARTS_STYLE } from './faults/style.js'
@@ -16,6 +18,9 @@ import type { CodeArtsEmulatorStats } from './stats.js'
 export interface ServerDeps {
   api: ApiContext
   auth: AuthConfig
+  iam: IamContext
+  /** The region the emulated gateway serves: an AK/SK request is scoped to one of its projects. */
+  region: string
   faults: FaultQueue<Fault>
   stats: CodeArtsEmulatorStats
   now: () => number
@@ -29,7 +34,26 @@ function serve(route: RouteMatch | undefined, request: ApiRequest, deps: ServerD
   if (!route) return errorResponse(routeNotFound(), request.requestId)
   const caller = authenticate(request, deps.auth, deps.now())
   if (caller instanceof VendorError) return errorResponse(caller, request.requestId)
+  // IAM checks the same AK/SK signature; listing projects needs no project of its own.
+  if (route.api === 'iam') return handleListProjects(request, deps.iam)
+  if (caller.kind === 'aksk') {
+    const unscoped = checkProjectScope(request, deps)
+    if (unscoped) return errorResponse(unscoped, request.requestId)
+  }
   return handleApi(route, request, deps.api)
+}
+
+/**
+ * The gateway scopes an AK/SK request to an IAM project of its region: the X-Project-Id sent, or,
+ * without one, the region's only project. An account with several (sub-projects) must say which.
+ * An IAM token carries its project, so it is not checked here. No configured projects: no check.
+ */
+function checkProjectScope(request: ApiRequest, deps: ServerDeps): VendorError | undefined {
+  if (deps.iam.projects.length === 0) return undefined
+  const ofRegion = projectsOfRegion(deps.iam.projects, deps.region)
+  const projectId = receivedHeader(request.headers, 'x-project-id')
+  if (projectId === undefined) return ofRegion.length === 1 ? undefined : projectIdRequired(deps.region, ofRegion.length)
+  return ofRegion.some(project => project.id === projectId) ? undefined : projectIdUnknown(projectId, deps.region)
 }
 
 export function createCodeArtsListener(deps: ServerDeps) {

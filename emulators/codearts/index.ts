@@ -3,7 +3,7 @@
 // benchmarks run against it.
 export { startCodeArtsEmulator, type CodeArtsEmulator } from './emulator.js'
 export { DEMO_FIXTURE, defaultCodeArtsOptions } from './fixture.js'
-export type { AccessKeySecret, AdvanceMode, CodeArtsEmulatorOptions, PipelineConfig, ScenarioName } from './options.js'
+export type { AccessKeySecret, AdvanceMode, CodeArtsEmulatorOptions, IamProject, PipelineConfig, ScenarioName } from './options.js'
 export type { Fault, FaultKind, FaultTarget } from './faults/fault-types.js'
 export type { CodeArtsEmulatorStats, RecordedRequest } from './stats.js'
 export type { RunSnapshot } from './run-snapshot.js'

@@ -6,6 +6,13 @@ import type { AdvanceMode } from '../shared/advance.js'
 export type { AccessKeySecret } from './auth/verify-signature.js'
 export type { ScenarioName } from './runs/scenarios.js'
 
+export interface IamProject {
+  /** 32 characters [0-9a-zA-Z]. */
+  id: string
+  /** A region name (cn-north-4), or a sub-project `<region>_<name>`. */
+  name: string
+}
+
 export interface PipelineConfig {
   /** 32 characters [0-9a-zA-Z], as every vendor id. */
   id: string
@@ -77,6 +84,12 @@ export interface CodeArtsEmulatorOptions {
   region?: string
   /** Account (domain) id written into run details. */
   domainId?: string
+  /**
+   * The account's IAM projects: what `GET /v3/projects` lists, and what the gateway scopes an AK/SK
+   * request to. A region's projects are the one named after it and its sub-projects
+   * (`<region>_<name>`). Default: none (then the gateway does not check X-Project-Id).
+   */
+  iamProjects?: IamProject[]
   /** Base of detail_url / modify_url; default the cn-north-4 console. */
   consoleUrl?: string
 }

@@ -26,6 +26,11 @@ export interface ApiRequest {
  * answer is read. Everything else — timeouts, retries, logging — is the same for all of them.
  */
 export interface VendorDialect {
+  /**
+   * Learns what the credentials need before a request can be authorized (Huawei: the IAM project
+   * of the region), once, before the request's first attempt and outside its retries.
+   */
+  prepare?(request: ApiRequest): Promise<void>
   /** Adds credentials to one attempt. Called again for every attempt: signatures carry the time. */
   authorize(request: HttpRequest, now: Date): HttpRequest
   /** Returns the payload of a vendor answer, or throws the RelayError the answer means. */
@@ -48,7 +53,8 @@ export class VendorClient {
   constructor(private readonly deps: VendorClientDeps) {}
 
   async send(request: ApiRequest): Promise<unknown> {
-    const { clock, log, signal } = this.deps
+    const { clock, log, signal, dialect } = this.deps
+    await dialect.prepare?.(request)
     const policy = policyFor(request)
     return withRetries(() => this.attempt(request), {
       intent: request.intent,

@@ -2,6 +2,7 @@ import type { CommonSettings } from './common.js'
 import { ID_32, readHuaweiCredentials, readHuaweiEndpoint, type HuaweiCredentials } from './codearts.js'
 import { readRepositoryUrl } from './fields.js'
 import { invalid, type Given, type InputName, type Read } from './names.js'
+import { readHuaweiProjectScope, type HuaweiProjectScope } from './huawei-scope.js'
 
 /**
  * Inputs of `codearts-pac`: GitCode pipelines through the CodeArts v6 API
@@ -16,6 +17,8 @@ export interface CodeArtsPacSettings extends CommonSettings {
   readonly region: string
   readonly endpoint: string
   readonly credentials: HuaweiCredentials
+  /** The IAM project the requests are scoped to (X-Project-Id), as for codearts. */
+  readonly projectScope: HuaweiProjectScope
   /** The GitCode token the service reads the repository with (`access_token`); a secret. */
   readonly gitcodeToken?: string
   /** run: the repository's https URL (`https_url`). */
@@ -28,6 +31,8 @@ export interface CodeArtsPacSettings extends CommonSettings {
 
 export const CODEARTS_PAC_INPUTS: readonly InputName[] = [
   'domain_id',
+  'iam_project_id',
+  'iam_endpoint',
   'region',
   'endpoint',
   'token',
@@ -66,12 +71,15 @@ export function readCodeArtsPac(common: CommonSettings, read: Read, given: Given
   if (common.operation === 'retry' && !common.failedOnly) throw invalid('failed_only', 'false is not supported by codearts-pac: its rerun is decided by the service')
   if (given('gitcode_token') && /\s/.test(read('gitcode_token'))) throw invalid('gitcode_token', 'contains white space')
 
+  const where = readHuaweiEndpoint(read, given)
+  const credentials = readHuaweiCredentials(read, given)
   return {
     ...common,
     provider: 'codearts-pac',
     domainId: read('domain_id'),
-    ...readHuaweiEndpoint(read, given),
-    credentials: readHuaweiCredentials(read, given),
+    ...where,
+    credentials,
+    projectScope: readHuaweiProjectScope(read, given, where.region, credentials),
     gitcodeToken: given('gitcode_token') ? read('gitcode_token') : undefined,
     repositoryUrl,
     pipelineFile: given('pipeline_file') ? read('pipeline_file') : undefined,

@@ -2,6 +2,7 @@ import { CODEARTS_ENDPOINTS, DEFAULT_REGION } from '../providers/codearts/region
 import type { CommonSettings } from './common.js'
 import { readEndpoint } from './fields.js'
 import { invalid, type Given, type InputName, type Read } from './names.js'
+import { readHuaweiProjectScope, type HuaweiProjectScope } from './huawei-scope.js'
 
 /** Inputs of the Huawei providers: CodeArts ids, region or endpoint, and IAM credentials. */
 
@@ -13,8 +14,8 @@ export interface CodeArtsSettings extends CommonSettings {
   readonly provider: 'codearts'
   /** The CodeArts project id (32 characters), which is not the IAM project id. */
   readonly projectId: string
-  /** Sent as X-Project-Id when given (see the README: whether the gateway needs it is unconfirmed). */
-  readonly iamProjectId?: string
+  /** The IAM project the requests are scoped to (X-Project-Id): given, looked up, or the token's own. */
+  readonly projectScope: HuaweiProjectScope
   readonly region: string
   readonly endpoint: string
   readonly credentials: HuaweiCredentials
@@ -23,7 +24,7 @@ export interface CodeArtsSettings extends CommonSettings {
 const MAX_VARIABLE_VALUE = 8192
 
 /** The provider-specific inputs codearts reads; any other one is a mistake. */
-export const CODEARTS_INPUTS: readonly InputName[] = ['project_id', 'iam_project_id', 'region', 'endpoint', 'token', 'access_key_id', 'access_key_secret', 'security_token']
+export const CODEARTS_INPUTS: readonly InputName[] = ['project_id', 'iam_project_id', 'iam_endpoint', 'region', 'endpoint', 'token', 'access_key_id', 'access_key_secret', 'security_token']
 
 export const ID_32 = /^[0-9a-zA-Z]{32}$/
 
@@ -33,7 +34,6 @@ export function readCodeArts(common: CommonSettings, read: Read, given: Given): 
   if (common.runId !== undefined && !ID_32.test(common.runId)) throw invalid('run_id', `"${common.runId}" is not a CodeArts run id: 32 letters and digits`)
   if (!given('project_id')) throw invalid('project_id', 'is required for codearts: the CodeArts project id (32 characters, in the project URL), not the IAM project id')
   if (!ID_32.test(read('project_id'))) throw invalid('project_id', `"${read('project_id')}" is not ${kindOfId}; hyphens and spaces are not part of it`)
-  if (given('iam_project_id') && !ID_32.test(read('iam_project_id'))) throw invalid('iam_project_id', 'is not an IAM project id: 32 letters and digits')
 
   if (common.operation === 'retry') {
     if (common.jobs.length > 0) throw invalid('jobs', 'is not used by codearts on retry: CodeArts re-runs the failed jobs of the run itself')
@@ -45,13 +45,15 @@ export function readCodeArts(common: CommonSettings, read: Read, given: Given): 
     if (variable.value.length > MAX_VARIABLE_VALUE) throw invalid('variables', `the value of ${variable.name} is ${variable.value.length} characters; CodeArts takes at most ${MAX_VARIABLE_VALUE}`)
   }
 
+  const where = readHuaweiEndpoint(read, given)
+  const credentials = readHuaweiCredentials(read, given)
   return {
     ...common,
     provider: 'codearts',
     projectId: read('project_id'),
-    iamProjectId: given('iam_project_id') ? read('iam_project_id') : undefined,
-    ...readHuaweiEndpoint(read, given),
-    credentials: readHuaweiCredentials(read, given)
+    ...where,
+    credentials,
+    projectScope: readHuaweiProjectScope(read, given, where.region, credentials)
   }
 }
 

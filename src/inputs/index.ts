@@ -20,6 +20,7 @@ export type { CodeArtsSettings, HuaweiCredentials } from './codearts.js'
 export type { YunxiaoSettings } from './yunxiao.js'
 export type { BkciSettings } from './bkci.js'
 export type { CodeArtsPacSettings } from './codearts-pac.js'
+export type { HuaweiProjectScope } from './huawei-scope.js'
 
 /** One member per provider; later providers join the union. */
 export type Settings = CodeArtsSettings | CodeArtsPacSettings | YunxiaoSettings | BkciSettings

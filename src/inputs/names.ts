@@ -30,6 +30,7 @@ export const COMMON_INPUTS = [
 const PROVIDER_SPECIFIC_INPUTS = [
   'project_id',
   'iam_project_id',
+  'iam_endpoint',
   'domain_id',
   'organization_id',
   'region',

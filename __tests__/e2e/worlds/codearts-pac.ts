@@ -5,7 +5,7 @@ import type { Scenario, World, WorldFault } from './types.js'
 const F = DEMO_FIXTURE
 const TARGETS = { start: 'run', status: 'detail', retry: 'retry', stop: 'stop' } as const
 
-/** GitCode pipelines through the CodeArts v6 API, signed with an AK/SK (X-Domain-Id). */
+/** GitCode pipelines through the CodeArts v6 API, signed with an AK/SK (X-Project-Id looked up from IAM, as for v5). */
 export function codeArtsPacWorld(options: CodeArtsEmulatorOptions = {}): World {
   const emulator = emulatorSlot('CodeArts', () => startCodeArtsEmulator({ advance: 'per-read', ...options }))
   const live = emulator.live
@@ -23,6 +23,8 @@ export function codeArtsPacWorld(options: CodeArtsEmulatorOptions = {}): World {
         provider: 'codearts-pac',
         domain_id: F.domainId,
         endpoint: live().url,
+        // The emulator is also IAM: the X-Project-Id of the region is looked up there.
+        iam_endpoint: live().url,
         access_key_id: F.accessKey.accessKeyId,
         access_key_secret: F.accessKey.secretAccessKey,
         gitcode_token: F.pac.gitcodeToken,

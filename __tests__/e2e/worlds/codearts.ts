@@ -19,6 +19,8 @@ export function codeArtsWorld(options: CodeArtsEmulatorOptions = {}): World {
         project_id: F.projectId,
         pipeline_id: F.pipelines[scenario],
         endpoint: live().url,
+        // The emulator is also IAM: the X-Project-Id of the region is looked up there.
+        iam_endpoint: live().url,
         access_key_id: F.accessKey.accessKeyId,
         access_key_secret: F.accessKey.secretAccessKey,
         ...extra

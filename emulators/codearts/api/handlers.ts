@@ -186,6 +186,10 @@ export function handleApi(route: RouteMatch, request: ApiRequest, ctx: ApiContex
     case 'log':
       result = handleLog(pipeline, route, request, ctx)
       break
+    case 'projects':
+      // No v5 route has these operations (the IAM route is served before); the router never gives them.
+      result = runNotFound(route.runId ?? '')
+      break
   }
   return isVendorError(result) ? errorResponse(result, request.requestId) : result
 }

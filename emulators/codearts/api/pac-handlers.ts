@@ -126,7 +126,12 @@ function handleList(request: ApiRequest, ctx: ApiContext): ApiResponse | VendorE
     .filter(p => p.pac?.repositoryUrl === url && (file === undefined || p.pac.filePath === file))
     .flatMap(p => ctx.store.ofPipeline(p.id).map(run => ({ run, pipeline: p })))
     .sort((a, b) => b.run.startTime - a.run.startTime || b.run.runNumber - a.run.runNumber)
-  const page = Math.max(1, Number(text(body, 'page') ?? body.page ?? 1) || 1)
+  // Typed as the SDK models declare them (ActionsPipelineRunsQueryDTO): page an integer, page_size
+  // a string. Refusing the other type is the emulator's choice (a lenient server might convert it),
+  // so that a client sending what the models do not say is caught here.
+  if (body.page !== undefined && !(Number.isInteger(body.page) && (body.page as number) > 0)) return invalidParameter('page must be an integer greater than 0')
+  if (body.page_size !== undefined && typeof body.page_size !== 'string') return invalidParameter('page_size must be a string')
+  const page = (body.page as number | undefined) ?? 1
   const size = 20
   const items = runs.slice((page - 1) * size, page * size).map(({ run, pipeline }) => renderPacListItem(run, pipeline))
   return ok({ total: runs.length, pipeline_runs: items })
@@ -159,5 +164,8 @@ export function handlePac(route: RouteMatch, request: ApiRequest, ctx: ApiContex
       return handleList(request, ctx)
     case 'log':
       return handleLog(route, request, ctx)
+    case 'projects':
+      // The IAM route is served before the v6 handlers; no v6 path has this operation.
+      return runNotFound(route.runId ?? '')
   }
 }

@@ -4,14 +4,18 @@
 // unpublished API for the gateway (APIGW.0101). A trailing '/' does not match: the SDKs send
 // the path without it (the '/' only exists in the canonical URI).
 
-export type Operation = 'run' | 'retry' | 'stop' | 'detail' | 'list' | 'log'
+export type Operation = 'run' | 'retry' | 'stop' | 'detail' | 'list' | 'log' | 'projects'
 
-export const OPERATIONS: readonly Operation[] = ['run', 'retry', 'stop', 'detail', 'list', 'log']
+export const OPERATIONS: readonly Operation[] = ['run', 'retry', 'stop', 'detail', 'list', 'log', 'projects']
 
 export interface RouteMatch {
   op: Operation
-  /** v5: /v5/{project_id}/api/pipelines/...; v6: /v6/{domain_id}/api/pac/pipelines/actions/... */
-  api: 'v5' | 'v6'
+  /**
+   * v5: /v5/{project_id}/api/pipelines/...; v6: /v6/{domain_id}/api/pac/pipelines/actions/...;
+   * iam: IAM's KeystoneListProjects (GET /v3/projects), served on the same port so that one
+   * emulator is both the CodeArts endpoint and the IAM endpoint.
+   */
+  api: 'v5' | 'v6' | 'iam'
   /** v5 only ('' on v6). */
   projectId: string
   /** '' where the path has none (v6 run, rerun and list take it from the body). */
@@ -53,6 +57,7 @@ const PAC_ROUTES: { op: Operation; method: string; pattern: RegExp; ids: ('pipel
 ]
 
 export function matchRoute(method: string, path: string): RouteMatch | undefined {
+  if (method.toUpperCase() === 'GET' && path === '/v3/projects') return { op: 'projects', api: 'iam', projectId: '', pipelineId: '' }
   for (const route of ROUTES) {
     if (route.method !== method.toUpperCase()) continue
     const m = route.pattern.exec(path)

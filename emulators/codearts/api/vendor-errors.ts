@@ -109,3 +109,18 @@ export const QUEUED_BY_TENANT_LIMIT = {
  */
 export const logExpired = (what: string) =>
   err(404, 'DEVPIPE.00011405', `The log of ${what} has expired and was cleaned up`)
+
+// --- Project scope of AK/SK requests (issue 15) ---
+
+/**
+ * A signed request without X-Project-Id, where the account has several projects in the region:
+ * the gateway cannot tell which one the request is for. APIGW.0301 and its prefix are what a
+ * client reports for a missing project id (huaweicloud/huaweicloud-devkit#262: "APIGW.0301:
+ * Unauthorized" until a project id was set); the detail after the prefix is an emulator choice.
+ */
+export const projectIdRequired = (region: string, count: number) =>
+  akskRejected(`X-Project-Id is required: the account has ${count} projects in region ${region}`)
+
+/** Emulator choice (wording): X-Project-Id names no project of the account in this region. */
+export const projectIdUnknown = (projectId: string, region: string) =>
+  akskRejected(`project ${projectId} of X-Project-Id is not a project of this account in region ${region}`)

@@ -9,6 +9,7 @@ import { readJobLogPage, readJobLogTail, type JobLogAddress } from './job-log.js
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopCodeArtsRun } from '../codearts/stop-run.js'
 import { ID_FORMS, optionalId, pathSegment, requiredId } from '../ids.js'
+import { describeProjectScope } from '../codearts/iam-project.js'
 
 /**
  * GitCode pipelines ("PAC") through the CodeArts v6 API (reference/huawei-codearts.md §3). Same
@@ -27,11 +28,12 @@ export class CodeArtsPacProvider implements Provider {
   }
 
   describe(): string[] {
-    const { endpoint, domainId, credentials, repositoryUrl, pipelineFile, gitcodeToken } = this.settings
+    const { endpoint, domainId, credentials, repositoryUrl, pipelineFile, gitcodeToken, projectScope } = this.settings
     const signIn = credentials.kind === 'token' ? 'IAM token' : `AK/SK${credentials.securityToken === undefined ? '' : ' with a security token'}`
     return [
       `endpoint: ${endpoint}`,
       `account (domain): ${domainId}`,
+      ...describeProjectScope(projectScope),
       ...(repositoryUrl === undefined ? [] : [`repository: ${repositoryUrl}, pipeline file ${pipelineFile ?? ''}`]),
       `credentials: ${signIn}${gitcodeToken === undefined ? '' : ', GitCode token'} (masked)`
     ]
@@ -93,7 +95,9 @@ export class CodeArtsPacProvider implements Provider {
 
   private async newestRuns(options?: CallOptions): Promise<JsonRecord[]> {
     const { repositoryUrl, pipelineFile } = this.settings
-    const body = dropEmpty({ https_url: repositoryUrl, file_path: pipelineFile, page: '1', page_size: '20' })
+    // Typed as both SDK models declare them (ActionsPipelineRunsQueryDTO): page an integer,
+    // page_size a string (documented as fixed "20").
+    const body = { ...dropEmpty({ https_url: repositoryUrl, file_path: pipelineFile }), page: 1, page_size: '20' }
     const answer = await this.client.send({ method: 'POST', path: this.actionsPath, body, intent: 'read', action: 'list the newest runs of the pipeline file', options })
     return Array.isArray(answer) ? answer.map(record) : listField(record(answer), 'pipeline_runs')
   }
@@ -117,6 +121,8 @@ export class CodeArtsPacProvider implements Provider {
     return this.refFor(newRunId, newPipelineId ?? pipelineId)
   }
 
+  // StopActionsPipelineRun is documented by Huawei (API reference, GitCode pipelines) but is not in
+  // the SDKs (node 3.1.209, python 3.1.211): the route is ours, the path and method are the docs'.
   async cancel(run: RunRef, options?: CallOptions): Promise<CancelOutcome> {
     return stopCodeArtsRun(this.client, `${this.runPath(run)}/stop`, run, options, () => this.getState(run, options))
   }
@@ -144,6 +150,7 @@ export class CodeArtsPacProvider implements Provider {
     }
   }
 
+  // ShowActionsPipelineJobLog, like the stop, is documented by Huawei but absent from the SDKs: the route follows the docs.
   /** One page of the job's log (job-log.ts): character offsets, unfinished lines kept for the next page. */
   readLog(run: RunRef, job: JobState, from: LogCursor | undefined): Promise<LogPage> {
     return readJobLogPage(this.logAddress(run), job, from)

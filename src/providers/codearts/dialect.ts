@@ -5,6 +5,7 @@ import { preview, readJsonBody, type ApiRequest, type VendorDialect } from '../.
 import { signHuaweiRequest } from '../../signing/huawei-sdk-hmac-sha256.js'
 import type { HuaweiCredentials } from '../../inputs/index.js'
 import { record, stringOf } from '../json.js'
+import type { ProjectScope } from './iam-project.js'
 
 /**
  * How CodeArts (and the Huawei API gateway in front of it) carries credentials and reports
@@ -32,10 +33,12 @@ export function vendorError(body: unknown): VendorErrorFields | undefined {
   return { code, message, requestId: stringOf(fields.request_id) }
 }
 
-export function createHuaweiDialect(credentials: HuaweiCredentials, extraHeaders: Readonly<Record<string, string>>): VendorDialect {
+/** `scope` adds X-Project-Id, looked up before the first request where it must be (iam-project.ts). */
+export function createHuaweiDialect(credentials: HuaweiCredentials, extraHeaders: Readonly<Record<string, string>>, scope?: ProjectScope): VendorDialect {
   return {
+    prepare: async request => scope?.prepare(request.options),
     authorize(request: HttpRequest, now: Date): HttpRequest {
-      const headers = { ...request.headers, ...extraHeaders }
+      const headers = { ...request.headers, ...extraHeaders, ...scope?.headers() }
       if (credentials.kind === 'token') return { ...request, headers: { ...headers, 'X-Auth-Token': credentials.token } }
       return { ...request, headers: signHuaweiRequest({ method: request.method, url: request.url, headers, body: request.body ?? '' }, credentials, now) }
     },
@@ -104,7 +107,7 @@ const KNOWN_ERRORS: Readonly<Record<string, { kind: ErrorKind; hint?: string }>>
   PARSE_REQUEST_DATA_EXCEPTION: { kind: 'client' }
 }
 
-function signatureHint(code: string, message: string, nowMs: number, serverDate: string | undefined): string {
+export function signatureHint(code: string, message: string, nowMs: number, serverDate: string | undefined): string {
   // 0303 is the gateway's clock-skew code; 0301 says so in words ("signature expired, ... server time").
   if (code === 'APIGW.0303' || /expired|server time|signature time/i.test(message)) return clockSkewHint('Huawei Cloud', nowMs, serverDate)
   if (/not exist/i.test(message)) return 'The access key id is unknown to Huawei Cloud IAM: check access_key_id (and that the key was not deleted)'

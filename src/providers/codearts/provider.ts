@@ -11,6 +11,7 @@ import { stopCodeArtsRun } from './stop-run.js'
 import { ID_FORMS, optionalId, pathSegment } from '../ids.js'
 import { chooseRunUrl } from '../run-url.js'
 import { readStepLogPage, readStepLogTail, type StepLogAddress } from './step-logs.js'
+import { describeProjectScope } from './iam-project.js'
 
 /**
  * Huawei Cloud CodeArts Pipeline, v5 API (reference/huawei-codearts.md §1).
@@ -29,11 +30,12 @@ export class CodeArtsProvider implements Provider {
   }
 
   describe(): string[] {
-    const { endpoint, projectId, iamProjectId, credentials } = this.settings
+    const { endpoint, projectId, projectScope, credentials } = this.settings
     const signIn = credentials.kind === 'token' ? 'IAM token' : `AK/SK${credentials.securityToken === undefined ? '' : ' with a security token'}`
     return [
       `endpoint: ${endpoint}`,
-      `CodeArts project: ${projectId}${iamProjectId === undefined ? '' : ` (X-Project-Id ${iamProjectId})`}`,
+      `CodeArts project: ${projectId}`,
+      ...describeProjectScope(projectScope),
       `credentials: ${signIn} (masked)`
     ]
   }
@@ -101,8 +103,9 @@ export class CodeArtsProvider implements Provider {
       await this.client.send({ method: 'PUT', path: `${this.runPath(run)}/retry`, intent: 'write', action: `retry run ${run.runId}` })
     )
     if (answer.success === false) throw new RelayError('client', `CodeArts refused to retry run ${run.runId} (success: false); only a failed or canceled run can be retried`)
-    // The v5 answer is {success}; whether a retry keeps the run id is not documented, so a new id
-    // in the answer is followed when there is one (reference §6, open question 3).
+    // The v5 answer is {success}: the SDK model (RetryPipelineRunResponse) has no pipeline_run_id.
+    // Whether a retry keeps the run id is not documented, so a new id in the answer is read only
+    // when one is there, and followed (reference §6, open question 3).
     const newRunId = runIdIn(answer, 'retry')
     return newRunId === undefined || newRunId === run.runId ? run : this.refFor(newRunId)
   }
