@@ -210,7 +210,7 @@ describe('expired logs, faults, signatures', () => {
     const body = JSON.stringify({ limit: 10, sort: 'asc' })
     const signed = (secretAccessKey: string) =>
       signHuaweiRequest(
-        { method: 'POST', url: `http://127.0.0.1:${e.port}${path}`, headers: { 'Content-Type': 'application/json', 'X-Project-Id': F.projectId }, body },
+        { method: 'POST', url: `http://127.0.0.1:${e.port}${path}`, headers: { 'Content-Type': 'application/json', 'X-Project-Id': F.iamProjectId }, body },
         { accessKeyId: F.accessKey.accessKeyId, secretAccessKey },
         new Date(START)
       )
