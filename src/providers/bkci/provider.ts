@@ -1,13 +1,14 @@
 import { RelayError } from '../../core/errors.js'
 import type { ApiRequest, VendorClient } from '../../core/vendor-client.js'
 import { BUILD_MESSAGE_VARIABLE, MAX_BUILD_MESSAGE, type BkciSettings } from '../../inputs/bkci.js'
-import type { CallOptions, CancelOutcome, JobState, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import type { CallOptions, CancelOutcome, JobState, PipelineDeclaration, Provider, RetryRequest, RunRef, RunResults, RunState, StartRequest } from '../types.js'
 import { LOOKUP_SKEW_MS, correlationMark, markedMessage } from '../mark.js'
 import { arrayOf, numberOf, record, stringOf, timeOf, type JsonRecord } from '../json.js'
 import { routeFor, type BkciOperation } from './paths.js'
 import { partStatus, runStatus } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { ID_FORMS, optionalId, pathSegment, type IdSource } from '../ids.js'
+import { chainRoute, declarationOf, resultsOf, stepsOf, type ChainRead } from './chain.js'
 
 /**
  * Tencent BlueKing CI through the BlueKing API gateway (reference/tencent-bkci.md).
@@ -173,6 +174,29 @@ export class BkciProvider implements Provider {
     return undefined
   }
 
+  /** The pipeline's start parameters (build_manual_startup_info): what a start may set, and what it must. */
+  async describePipeline(): Promise<PipelineDeclaration> {
+    return declarationOf(await this.sendChain('startupInfo', undefined, {}, "read the pipeline's start parameters"))
+  }
+
+  /** After the build ended: its variables and attempt (build_status), and its artifacts where the API lists them (v4). */
+  async readResults(run: RunRef): Promise<RunResults> {
+    const status = await this.send('status', run.runId, { intent: 'read', action: `read the variables of build ${run.runId}` })
+    // A page as large as the core keeps (it keeps 200 artifacts).
+    const files = await this.sendChain('artifacts', run.runId, { page: '1', pageSize: '200' }, `list the artifacts of build ${run.runId}`)
+    // The state the core followed carries the execution count from build_detail; build_status may not have it.
+    const followed = (run as Partial<RunState>).attempt
+    return resultsOf(status, files, followed === undefined ? undefined : numberOf(followed))
+  }
+
+  /** A chain read; undefined (nothing sent) where the API flavour has no such resource. */
+  private async sendChain(read: ChainRead, buildId: string | undefined, query: Record<string, string>, action: string): Promise<unknown> {
+    const { api, projectId, pipelineId } = this.settings
+    const route = chainRoute(api, read, { projectId, pipelineId, buildId })
+    if (route === undefined) return undefined
+    return this.client.send({ method: route.method, path: route.path, query: { ...route.query, ...query }, intent: 'read', action })
+  }
+
   private send(operation: BkciOperation, buildId: string | undefined, request: Omit<ApiRequest, 'method' | 'path'>): Promise<unknown> {
     const { api, projectId, pipelineId } = this.settings
     const route = routeFor(api, operation, { projectId, pipelineId, buildId })
@@ -218,7 +242,8 @@ function jobOf(container: JsonRecord, stage: string | undefined): JobState {
     rawStatus,
     message: failedStep === undefined ? undefined : `${stringOf(failedStep.name) ?? 'a step'} failed${stepMessage === undefined ? '' : `: ${stepMessage}`}`,
     startedAt,
-    endedAt: ended && startedAt !== undefined && totalCost !== undefined && totalCost > 0 ? startedAt + totalCost : undefined
+    endedAt: ended && startedAt !== undefined && totalCost !== undefined && totalCost > 0 ? startedAt + totalCost : undefined,
+    steps: stepsOf(container)
   }
 }
 
