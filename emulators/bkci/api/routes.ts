@@ -3,9 +3,12 @@
 // v3 (older gateways, apigwType before version): `/{apigwType}/v3/projects/{p}/pipelines/{pl}/builds/...`.
 // apigwType is `apigw-app` or `apigw-user`; the legacy plain `apigw` is not a gateway resource.
 
-export type Operation = 'start' | 'retry' | 'stop' | 'status' | 'detail' | 'histories'
+/** The reads a chain makes besides the build operations: the start parameters and the artifact list. */
+export type ChainOperation = 'startupInfo' | 'artifacts'
 
-export const OPERATIONS: readonly Operation[] = ['start', 'retry', 'stop', 'status', 'detail', 'histories']
+export type Operation = 'start' | 'retry' | 'stop' | 'status' | 'detail' | 'histories' | ChainOperation
+
+export const OPERATIONS: readonly Operation[] = ['start', 'retry', 'stop', 'status', 'detail', 'histories', 'startupInfo', 'artifacts']
 
 export type ApigwType = 'apigw-app' | 'apigw-user'
 
@@ -26,16 +29,19 @@ const V4_OPS: Record<string, { op: Operation; method: string }> = {
   build_stop: { op: 'stop', method: 'POST' },
   build_status: { op: 'status', method: 'GET' },
   build_detail: { op: 'detail', method: 'GET' },
-  build_histories: { op: 'histories', method: 'GET' }
+  build_histories: { op: 'histories', method: 'GET' },
+  build_manual_startup_info: { op: 'startupInfo', method: 'GET' },
+  'artifactories/file_info': { op: 'artifacts', method: 'GET' }
 }
 
 const SEG = '([^/]+)'
 const TYPE = '(apigw-app|apigw-user)'
-const V4 = new RegExp(`^/v4/${TYPE}/projects/${SEG}/(build_[a-z]+)$`)
+const V4 = new RegExp(`^/v4/${TYPE}/projects/${SEG}/(build_[a-z_]+|artifactories/file_info)$`)
 const V3_BUILDS = `^/${TYPE}/v3/projects/${SEG}/pipelines/${SEG}/builds`
 const V3: { pattern: RegExp; method: string; op: Operation; hasBuildId: boolean }[] = [
   { pattern: new RegExp(`${V3_BUILDS}/start$`), method: 'POST', op: 'start', hasBuildId: false },
   { pattern: new RegExp(`${V3_BUILDS}/history$`), method: 'GET', op: 'histories', hasBuildId: false },
+  { pattern: new RegExp(`${V3_BUILDS}/manualStartupInfo$`), method: 'GET', op: 'startupInfo', hasBuildId: false },
   { pattern: new RegExp(`${V3_BUILDS}/${SEG}/retry$`), method: 'POST', op: 'retry', hasBuildId: true },
   { pattern: new RegExp(`${V3_BUILDS}/${SEG}/stop$`), method: 'POST', op: 'stop', hasBuildId: true },
   { pattern: new RegExp(`${V3_BUILDS}/${SEG}/status$`), method: 'GET', op: 'status', hasBuildId: true },

@@ -115,7 +115,9 @@ export class BuildStore {
       cancelPhasesLeft: 0,
       clockAt: at,
       stages: buildStages(scenarioTemplate(input.pipeline.scenario, input.pipeline)),
-      records: []
+      records: [],
+      setVariables: {},
+      artifacts: new Map()
     }
     if (input.buildNo !== undefined) build.buildNo = input.buildNo
     if (input.material) build.material = input.material

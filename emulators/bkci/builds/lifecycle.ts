@@ -154,6 +154,8 @@ function finishTask(task: TaskRun, container: ContainerRun, build: Build, at: nu
     return
   }
   task.status = 'SUCCEED'
+  Object.assign(build.setVariables, task.template.setVariables ?? {})
+  for (const file of task.template.archives ?? []) build.artifacts.set(file.name, { ...file, modifiedTime: at })
   startNextTask(container, build, at)
 }
 
