@@ -996,6 +996,29 @@ describe.each<BkciApi>(['v4', 'v3'])('api %s: what the pipeline declares and wha
     }
   })
 
+  test('describePipeline: a resource the gateway does not grant (1640301) or publish (1640401) is a read that could not be made, not an auth error', async () => {
+    for (const [http, code, name] of [[403, 1640301, 'APP_NO_PERMISSION'], [404, 1640401, 'API_NOT_FOUND']] as const) {
+      const { transport, provider } = setup({ api })
+      transport.on(STARTUP_INFO, gateway(http, code, name, 'no'))
+      const error = await provider.describePipeline!().catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(RelayError)
+      expect(error).toMatchObject({ kind: 'client', vendorCode: String(code) })
+      expect((error as RelayError).hint).toMatch(/variables_check: warn/)
+    }
+  })
+
+  test('readResults: an artifact list that fails leaves artifacts unset, with a warning, and keeps the variables', async () => {
+    const warnings: string[] = []
+    const transport = new FakeTransport()
+    const provider = createBkciProvider(settingsFor({ api }), { transport: transport.send, clock: new FakeClock(T0), log: { ...silentLogger, warning: (line: string) => warnings.push(line) } })
+    transport.on(FRAGMENTS[api].status, ok({ id: BUILD, status: 'SUCCEED', executeCount: 1, variables: { IMAGE_TAG: 'app:1.0' } }))
+    transport.on(FILE_INFO, gateway(403, 1640301, 'APP_NO_PERMISSION', 'no'))
+    const results = await provider.readResults!(RUN)
+    expect(results).toEqual({ outputs: { IMAGE_TAG: 'app:1.0' }, attempt: 1 })
+    if (api === 'v4') expect(warnings.join('\n')).toMatch(/Could not list the artifacts of build .*; the artifacts output is left unset/)
+    else expect(warnings).toEqual([])
+  })
+
   test('readResults: without executeCount in build_status, the attempt of the followed state', async () => {
     const { transport, provider } = setup({ api })
     transport.on(FRAGMENTS[api].status, ok({ id: BUILD, status: 'SUCCEED', variables: {} }))

@@ -1,4 +1,5 @@
-import { RelayError } from '../../core/errors.js'
+import { RelayError, describeError } from '../../core/errors.js'
+import { silentLogger, type Logger } from '../../core/log.js'
 import type { ApiRequest, VendorClient } from '../../core/vendor-client.js'
 import { BUILD_MESSAGE_VARIABLE, MAX_BUILD_MESSAGE, type BkciSettings } from '../../inputs/bkci.js'
 import type { CallOptions, CancelOutcome, JobState, PipelineDeclaration, Provider, RetryRequest, RunRef, RunResults, RunState, StartRequest } from '../types.js'
@@ -19,7 +20,8 @@ export class BkciProvider implements Provider {
 
   constructor(
     private readonly settings: BkciSettings,
-    private readonly client: VendorClient
+    private readonly client: VendorClient,
+    private readonly log: Logger = silentLogger
   ) {}
 
   describe(): string[] {
@@ -176,14 +178,26 @@ export class BkciProvider implements Provider {
 
   /** The pipeline's start parameters (build_manual_startup_info): what a start may set, and what it must. */
   async describePipeline(): Promise<PipelineDeclaration> {
-    return declarationOf(await this.sendChain('startupInfo', undefined, {}, "read the pipeline's start parameters"))
+    try {
+      return declarationOf(await this.sendChain('startupInfo', undefined, {}, "read the pipeline's start parameters"))
+    } catch (error) {
+      throw unavailableRead(error, 'the start parameters (build_manual_startup_info)')
+    }
   }
 
   /** After the build ended: its variables and attempt (build_status), and its artifacts where the API lists them (v4). */
   async readResults(run: RunRef): Promise<RunResults> {
     const status = await this.send('status', run.runId, { intent: 'read', action: `read the variables of build ${run.runId}` })
     // A page as large as the core keeps (it keeps 200 artifacts).
-    const files = await this.sendChain('artifacts', run.runId, { page: '1', pageSize: '200' }, `list the artifacts of build ${run.runId}`)
+    let files: unknown
+    try {
+      files = await this.sendChain('artifacts', run.runId, { page: '1', pageSize: '200' }, `list the artifacts of build ${run.runId}`)
+    } catch (error) {
+      // The artifact list is another service (bk-repo) and another gateway resource: its failure leaves
+      // `artifacts` unset, said here, rather than losing the build variables too.
+      this.log.warning(`Could not list the artifacts of build ${run.runId}; the artifacts output is left unset: ${describeError(unavailableRead(error, 'the artifact list (artifactories/file_info)'))}`)
+      files = undefined
+    }
     // The state the core followed carries the execution count from build_detail; build_status may not have it.
     const followed = (run as Partial<RunState>).attempt
     return resultsOf(status, files, followed === undefined ? undefined : numberOf(followed))
@@ -202,6 +216,26 @@ export class BkciProvider implements Provider {
     const route = routeFor(api, operation, { projectId, pipelineId, buildId })
     return this.client.send({ ...request, method: route.method, path: route.path, query: { ...route.query, ...request.query } })
   }
+}
+
+/**
+ * A chain read the gateway does not let this app make (1640301: the resource is not granted) or does not publish
+ * (1640401: an older gateway) says nothing about the credentials or the pipeline, which a start would still
+ * reach: it is a read that could not be made ('client'), not an 'auth' or 'not_found' error that stops the step.
+ */
+function unavailableRead(error: unknown, what: string): unknown {
+  if (!(error instanceof RelayError) || (error.vendorCode !== '1640301' && error.vendorCode !== '1640401')) return error
+  const { status, vendorCode, requestId } = error
+  return new RelayError('client', `${error.message} (reading ${what})`, {
+    status,
+    vendorCode,
+    requestId,
+    cause: error,
+    hint:
+      vendorCode === '1640301'
+        ? `The app may call the build resources but not this one: ask the gateway admin to grant it (devops gateway, ${what}), or set variables_check: warn to start unchecked`
+        : `This gateway does not publish ${what}: ask its admin to import the current devops resources, or set variables_check: warn to start unchecked`
+  })
 }
 
 function source(field: string): IdSource {
