@@ -1019,6 +1019,15 @@ describe.each<BkciApi>(['v4', 'v3'])('api %s: what the pipeline declares and wha
     else expect(warnings).toEqual([])
   })
 
+  test('steps: an element id not of an id form is left empty, so no retry name resolves to it', async () => {
+    const { transport, provider } = setup({ api })
+    const body = detail('FAILED') as { model: { stages: { containers: { elements: { id: string }[] }[] }[] } }
+    body.model.stages[1]!.containers[0]!.elements[0]!.id = 'e-1$(touch x)'
+    transport.on(FRAGMENTS[api].detail, ok(body))
+    const state = await provider.getState(RUN)
+    expect(state.jobs[0]?.steps?.map(step => step.id)).toEqual(['', 'e-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'])
+  })
+
   test('readResults: without executeCount in build_status, the attempt of the followed state', async () => {
     const { transport, provider } = setup({ api })
     transport.on(FRAGMENTS[api].status, ok({ id: BUILD, status: 'SUCCEED', variables: {} }))

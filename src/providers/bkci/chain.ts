@@ -4,6 +4,7 @@ import type { Artifact, DeclaredVariable, PipelineDeclaration, RunResults, StepS
 import { arrayOf, numberOf, record, stringOf, type JsonRecord } from '../json.js'
 import { pathSegment } from '../ids.js'
 import { partStatus } from './status.js'
+import { looksLikeId } from '../../inputs/fields.js'
 
 /**
  * What a bk-ci pipeline declares before a start, and what a build produced after it
@@ -129,11 +130,18 @@ function artifactsOf(page: unknown): Artifact[] {
     })
 }
 
-/** A job's steps (bk-ci elements): the element id is a taskId a retry takes, so retry `jobs` can name a step. */
+/**
+ * A job's steps (bk-ci elements): the element id is a taskId a retry takes, so retry `jobs` can name a step. The
+ * reference gives element ids only a prefix (`e-`), so an id is taken when it has the form the jobs input takes
+ * for an id (it goes into the retry query and the log); another one is left empty, which no name resolves to.
+ */
 export function stepsOf(container: JsonRecord): StepState[] {
-  return arrayOf(container.elements).map(element => ({
-    id: stringOf(element.id) ?? stringOf(element.stepId) ?? '',
-    name: stringOf(element.name) ?? stringOf(element.atomCode) ?? '(unnamed step)',
-    status: partStatus(stringOf(element.status) ?? '')
-  }))
+  return arrayOf(container.elements).map(element => {
+    const id = stringOf(element.id) ?? stringOf(element.stepId)
+    return {
+      id: id !== undefined && looksLikeId(id) ? id : '',
+      name: stringOf(element.name) ?? stringOf(element.atomCode) ?? '(unnamed step)',
+      status: partStatus(stringOf(element.status) ?? '')
+    }
+  })
 }
