@@ -110,6 +110,9 @@ const BAD_INPUTS: [string, Inputs, InputName, string][] = [
   ['a job name too long to be one', { ...RETRY, jobs: 'x'.repeat(129) }, 'jobs', 'is longer than 128 characters; expected job ids or names'],
   // values
   ['the reserved variable version', { variables: 'version=1.2.3' }, 'variables', 'version is a reserved word in Yunxiao Flow and cannot be a variable name'],
+  // The reserved name in any case: VERSION is how people write it, and Flow refuses it all the same.
+  ['the reserved variable in upper case', { variables: 'VERSION=1.2.3' }, 'variables', 'VERSION is a reserved word in Yunxiao Flow and cannot be a variable name, in any case; rename it, e.g. APP_VERSION'],
+  ['the reserved variable in mixed case, in JSON', { variables: '{"Version":"1.2.3"}' }, 'variables', 'Version is a reserved word in Yunxiao Flow'],
   ['variables too large', { variables: `BIG=${'x'.repeat(70_000)}` }, 'variables', 'at most 65536 are sent in one run request'],
   ['variables on retry', { ...RETRY, variables: 'A=1' }, 'variables', 'is only used with operation run, not retry'],
   ['branch and tag together', { branch: 'main', tag: 'v1' }, 'tag', 'cannot be given together with branch'],

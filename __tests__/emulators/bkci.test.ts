@@ -274,7 +274,7 @@ describe('build_start', () => {
   test('a required parameter left empty is 2101254; a locked pipeline 2101047; starting too often 2101020', async () => {
     const e = await start({
       pipelines: [
-        { id: F.pipelines.succeed, projectId: P, scenario: 'succeed', params: [{ id: 'VERSION', required: true, defaultValue: '' }], startBurst: 2, startRefillMs: 1000 },
+        { id: F.pipelines.succeed, projectId: P, scenario: 'succeed', params: [{ id: 'VERSION', valueNotEmpty: true, defaultValue: '' }], startBurst: 2, startRefillMs: 1000 },
         { id: F.pipelines.fail, projectId: P, scenario: 'fail', locked: true }
       ]
     })
@@ -730,5 +730,51 @@ describe('observability and shutdown', () => {
     expect(Date.now() - t0).toBeLessThan(1000)
     await expect(pending).rejects.toThrow()
     agent.destroy()
+  })
+})
+
+describe('bk-ci emulator: what a chain reads (start parameters, build variables, artifacts)', () => {
+  test('build_manual_startup_info (v4) and manualStartupInfo (v3) list the declared parameters with constant, required and valueNotEmpty', async () => {
+    const e = await start({
+      pipelines: [
+        {
+          id: F.pipelines.succeed,
+          projectId: P,
+          scenario: 'succeed',
+          params: [{ id: 'ENV', defaultValue: 'dev' }, { id: 'REGION', defaultValue: 'ap-guangzhou', constant: true }, { id: 'TARGET', valueNotEmpty: true }, { id: 'NOTE', required: false }]
+        }
+      ]
+    })
+    const v4 = await send(e, { path: `${V4}/build_manual_startup_info`, query: { pipelineId: F.pipelines.succeed } })
+    expect(v4.status).toBe(200)
+    const byId = Object.fromEntries(v4.json.data.properties.map((p: any) => [p.id, p]))
+    expect(byId.ENV).toMatchObject({ constant: false, required: true, defaultValue: 'dev', valueNotEmpty: false })
+    expect(byId.REGION).toMatchObject({ constant: true, readOnly: true, defaultValue: 'ap-guangzhou' })
+    expect(byId.TARGET).toMatchObject({ valueNotEmpty: true, defaultValue: '' })
+    expect(byId.NOTE).toMatchObject({ required: false })
+    const v3 = await send(e, { path: `/apigw-app/v3/projects/${P}/pipelines/${F.pipelines.succeed}/builds/manualStartupInfo` })
+    expect(v3.json.data.properties.map((p: any) => p.id)).toEqual(['ENV', 'REGION', 'TARGET', 'NOTE'])
+    expect(e.stats.startupInfo).toBe(2)
+    // What bk-ci does with them: an undeclared value is dropped, a constant keeps its default, a non-form (required: false) value is taken.
+    const id = await startOk(e, F.pipelines.succeed, { TARGET: 'x', REGION: 'eu', EXTRA: '1', NOTE: 'n' })
+    expect(e.getRun(id)?.values).toMatchObject({ TARGET: 'x', REGION: 'ap-guangzhou', NOTE: 'n' })
+    expect(e.getRun(id)?.values).not.toHaveProperty('EXTRA')
+  })
+
+  test('a build that succeeds has the variable its step set in build_status and its archived file in artifactories/file_info; a retry counts executeCount', async () => {
+    const e = await start()
+    const id = await startOk(e, F.pipelines.fail)
+    await readUntil(e, id, 'FAILED')
+    expect((await status(e, id)).variables).not.toHaveProperty('IMAGE_TAG')
+    const none = await send(e, { path: `${V4}/artifactories/file_info`, query: { buildId: id, pipelineId: F.pipelines.fail } })
+    expect(none.json.data).toMatchObject({ count: 0, records: [] })
+    expect((await send(e, { method: 'POST', path: `${V4}/build_retry`, query: { pipelineId: F.pipelines.fail, buildId: id } })).json.status).toBe(0)
+    await readUntil(e, id, 'SUCCEED')
+    const after = await status(e, id)
+    expect(after.variables.IMAGE_TAG).toBe('emulator-app:1.0.0')
+    expect(after.executeCount).toBe(2)
+    const files = await send(e, { path: `${V4}/artifactories/file_info`, query: { buildId: id, pipelineId: F.pipelines.fail, page: '1', pageSize: '50' } })
+    expect(files.json.data).toMatchObject({ count: 1, records: [{ name: 'app-1.0.0.tar.gz', size: 2_621_440, folder: false, artifactoryType: 'PIPELINE' }] })
+    expect(e.stats.artifacts).toBe(2)
   })
 })

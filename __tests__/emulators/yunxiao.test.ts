@@ -996,3 +996,30 @@ describe('observability and shutdown', () => {
     agent.destroy()
   })
 })
+
+describe('GetPipeline: the pipeline with its code sources, whether or not it ever ran', () => {
+  test('OpenAPI: bare pipeline, pipelineConfig.sources[].data.repo; POP: the same in `pipeline`, signed as GetPipeline', async () => {
+    const e = await start()
+    const openapi = await send(e, { path: `${OAPI}/${F.pipelines.succeed}` })
+    expect(openapi.status).toBe(200)
+    expect(openapi.json.pipelineConfig.sources).toEqual([expect.objectContaining({ type: 'Codeup', data: expect.objectContaining({ repo: F.repoUrl }) })])
+    expect(typeof openapi.json.pipelineConfig.flow).toBe('string')
+    const pop = await sendPop(e, { method: 'GET', path: `/organization/${ORG}/pipelines/${F.pipelines.succeed}`, action: 'GetPipeline' })
+    expect(pop.status).toBe(200)
+    expect(pop.json).toMatchObject({ success: true, pipeline: { pipelineConfig: { sources: [{ data: { repo: F.repoUrl } }] } } })
+    const wrongAction = await sendPop(e, { method: 'GET', path: `/organization/${ORG}/pipelines/${F.pipelines.succeed}`, action: 'GetPipelineRun' })
+    expect(wrongAction.status).toBeGreaterThanOrEqual(400)
+    expect(e.stats.pipeline).toBe(3)
+    expect(e.stats.runsCreated).toBe(0)
+  })
+
+  test('a pipeline without a code source lists none; another organization\'s pipeline is not found', async () => {
+    const e = await start({ pipelines: [{ id: F.pipelines.succeed, organizationId: ORG, scenario: 'succeed' }] })
+    expect((await send(e, { path: `${OAPI}/${F.pipelines.succeed}` })).json.pipelineConfig.sources).toEqual([])
+    // The same refusal as for the runs of a pipeline it does not have.
+    const missing = await send(e, { path: `${OAPI}/${F.pipelines.fail}` })
+    const runsOfMissing = await send(e, { path: runsPath(F.pipelines.fail) })
+    expect(missing.status).toBe(runsOfMissing.status)
+    expect(missing.json.errorCode).toBe(runsOfMissing.json.errorCode)
+  })
+})

@@ -10,7 +10,7 @@ import { DEFAULTS, type InputName } from '../../src/inputs/names.js'
 import { BKCI_ERRORS, authorizationFor, interpretBkciResponse } from '../../src/providers/bkci/dialect.js'
 import { createBkciProvider } from '../../src/providers/bkci/index.js'
 import { ROUTES, routeFor } from '../../src/providers/bkci/paths.js'
-import type { Provider, RetryRequest, RunRef, StartRequest } from '../../src/providers/types.js'
+import type { Provider, RetryRequest, RunRef, RunState, StartRequest } from '../../src/providers/types.js'
 import { FakeClock } from '../fixtures/fake-clock.js'
 import { FakeTransport, json } from '../fixtures/fake-transport.js'
 
@@ -301,9 +301,14 @@ describe.each<BkciApi>(['v4', 'v3'])('api %s: requests on the wire', api => {
           startedAt: T0 + 1_000,
           endedAt: T0 + 61_000,
           // Where its log is read: the container hash (the fixture says no execution count for this job).
-          log: { containerHashId: 'c-11111111111111111111111111111111' }
+          log: { containerHashId: 'c-11111111111111111111111111111111' },
+          // The elements, by element id: the taskId a retry takes, so retry jobs can name a step.
+          steps: [
+            { id: 'e-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', name: 'Checkout', status: 'succeeded' },
+            { id: 'e-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', name: 'Unit tests', status: 'failed' }
+          ]
         },
-        { id: '2', name: 'Release', stage: 'Deploy', status: 'skipped', rawStatus: 'UNEXEC', message: undefined, startedAt: undefined, endedAt: undefined }
+        { id: '2', name: 'Release', stage: 'Deploy', status: 'skipped', rawStatus: 'UNEXEC', message: undefined, startedAt: undefined, endedAt: undefined, steps: [] }
       ]
     })
   })
@@ -911,5 +916,126 @@ describe('provider contract', () => {
   test('createBkciProvider returns a Provider named for logs', () => {
     const provider: Provider = setup().provider
     expect(provider.displayName).toBe('Tencent BlueKing CI')
+  })
+})
+
+describe.each<BkciApi>(['v4', 'v3'])('api %s: what the pipeline declares and what a build produced (chains, issue 13)', api => {
+  const STARTUP_INFO = {
+    v4: `GET /api/devops/prod/v4/apigw-app/projects/${PROJECT}/build_manual_startup_info?`,
+    v3: `GET /api/devops/prod/apigw-app/v3/projects/${PROJECT}/pipelines/${PIPELINE}/builds/manualStartupInfo`
+  }[api]
+  const FILE_INFO = `GET /api/devops/prod/v4/apigw-app/projects/${PROJECT}/artifactories/file_info?`
+  const property = (id: string, extra: Record<string, unknown> = {}) => ({ id, name: id, required: true, constant: false, type: 'STRING', defaultValue: '', readOnly: false, valueNotEmpty: false, ...extra })
+
+  test('describePipeline: BuildFormProperty id; settable unless constant; required when valueNotEmpty with an empty default', async () => {
+    const { transport, provider } = setup({ api })
+    transport.on(
+      STARTUP_INFO,
+      ok({
+        canManualStartup: true,
+        properties: [
+          property('ENV', { defaultValue: 'dev' }),
+          property('REGION', { constant: true, readOnly: true, defaultValue: 'ap-guangzhou' }),
+          property('TARGET', { valueNotEmpty: true }),
+          property('TAG', { valueNotEmpty: true, defaultValue: 'latest' }),
+          // Read-only and off the start form: bk-ci still takes a start value for it (parseTriggerParam).
+          property('NOTE', { required: false, readOnly: true }),
+          property('LIST', { valueNotEmpty: true, defaultValue: [] }),
+          { name: 'no id' }
+        ]
+      })
+    )
+    const declaration = await provider.describePipeline!()
+    const request = only(transport)
+    expect(request.method).toBe('GET')
+    if (api === 'v4') expect(queryOf(request)).toEqual({ pipelineId: PIPELINE })
+    expect(declaration.jobs).toBeUndefined()
+    expect(declaration.variables).toEqual([
+      { name: 'ENV', settable: true, required: false },
+      { name: 'REGION', settable: false, required: false },
+      { name: 'TARGET', settable: true, required: true },
+      { name: 'TAG', settable: true, required: false },
+      { name: 'NOTE', settable: true, required: false },
+      { name: 'LIST', settable: true, required: true },
+      // Honoured by a start although no pipeline declares them.
+      { name: 'BK_CI_MATERIAL_ID', settable: true, required: false },
+      { name: 'BK_CI_MATERIAL_NAME', settable: true, required: false },
+      { name: 'BK_CI_MATERIAL_URL', settable: true, required: false },
+      { name: 'BK_CI_PIPELINE_NAME', settable: true, required: false }
+    ])
+  })
+
+  test('readResults: build_status variables (own first, BK_CI_* after), executeCount as the attempt, file_info artifacts on v4', async () => {
+    const { transport, provider } = setup({ api })
+    const routes = FRAGMENTS[api]
+    transport.on(routes.status, ok({ id: BUILD, status: 'SUCCEED', executeCount: 3, variables: { BK_CI_BUILD_ID: BUILD, IMAGE_TAG: 'app:1.0', ENV: 'prod', NUMBER: 5 } }))
+    transport.on(
+      FILE_INFO,
+      ok({
+        count: 3,
+        records: [
+          { name: 'app.tar.gz', fullName: 'dist/app.tar.gz', size: 1024, folder: false, downloadUrl: null },
+          { name: 'dist', fullName: 'dist', size: 0, folder: true },
+          { name: 'report.html', fullName: 'report.html', size: 10, folder: false, shortUrl: 'https://bkrepo.example.com/s/abc' }
+        ]
+      })
+    )
+    const results = await provider.readResults!(RUN)
+    expect(Object.entries(results.outputs)).toEqual([
+      ['IMAGE_TAG', 'app:1.0'],
+      ['ENV', 'prod'],
+      ['BK_CI_BUILD_ID', BUILD]
+    ])
+    expect(results.attempt).toBe(3)
+    if (api === 'v4') {
+      expect(results.artifacts).toEqual([{ name: 'dist/app.tar.gz', size: 1024 }, { name: 'report.html', size: 10, url: 'https://bkrepo.example.com/s/abc' }])
+      const files = transport.requests.find(request => request.url.includes('/artifactories/file_info'))!
+      expect(queryOf(files)).toEqual({ pipelineId: PIPELINE, buildId: BUILD, page: '1', pageSize: '200' })
+    } else {
+      // No v3 artifact list is documented: nothing asked, nothing claimed.
+      expect(results.artifacts).toBeUndefined()
+      expect(transport.requests).toHaveLength(1)
+    }
+  })
+
+  test('describePipeline: a resource the gateway does not grant (1640301) or publish (1640401) is a read that could not be made, not an auth error', async () => {
+    for (const [http, code, name] of [[403, 1640301, 'APP_NO_PERMISSION'], [404, 1640401, 'API_NOT_FOUND']] as const) {
+      const { transport, provider } = setup({ api })
+      transport.on(STARTUP_INFO, gateway(http, code, name, 'no'))
+      const error = await provider.describePipeline!().catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(RelayError)
+      expect(error).toMatchObject({ kind: 'client', vendorCode: String(code) })
+      expect((error as RelayError).hint).toMatch(/variables_check: warn/)
+    }
+  })
+
+  test('readResults: an artifact list that fails leaves artifacts unset, with a warning, and keeps the variables', async () => {
+    const warnings: string[] = []
+    const transport = new FakeTransport()
+    const provider = createBkciProvider(settingsFor({ api }), { transport: transport.send, clock: new FakeClock(T0), log: { ...silentLogger, warning: (line: string) => warnings.push(line) } })
+    transport.on(FRAGMENTS[api].status, ok({ id: BUILD, status: 'SUCCEED', executeCount: 1, variables: { IMAGE_TAG: 'app:1.0' } }))
+    transport.on(FILE_INFO, gateway(403, 1640301, 'APP_NO_PERMISSION', 'no'))
+    const results = await provider.readResults!(RUN)
+    expect(results).toEqual({ outputs: { IMAGE_TAG: 'app:1.0' }, attempt: 1 })
+    if (api === 'v4') expect(warnings.join('\n')).toMatch(/Could not list the artifacts of build .*; the artifacts output is left unset/)
+    else expect(warnings).toEqual([])
+  })
+
+  test('steps: an element id not of an id form is left empty, so no retry name resolves to it', async () => {
+    const { transport, provider } = setup({ api })
+    const body = detail('FAILED') as { model: { stages: { containers: { elements: { id: string }[] }[] }[] } }
+    body.model.stages[1]!.containers[0]!.elements[0]!.id = 'e-1$(touch x)'
+    transport.on(FRAGMENTS[api].detail, ok(body))
+    const state = await provider.getState(RUN)
+    expect(state.jobs[0]?.steps?.map(step => step.id)).toEqual(['', 'e-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'])
+  })
+
+  test('readResults: without executeCount in build_status, the attempt of the followed state', async () => {
+    const { transport, provider } = setup({ api })
+    transport.on(FRAGMENTS[api].status, ok({ id: BUILD, status: 'SUCCEED', variables: {} }))
+    transport.on(FILE_INFO, ok({ count: 0, records: [] }))
+    const results = await provider.readResults!({ ...RUN, status: 'succeeded', rawStatus: 'SUCCEED', terminal: true, attempt: '2', jobs: [] } as RunState)
+    expect(results.attempt).toBe(2)
+    expect(results.outputs).toEqual({})
   })
 })

@@ -185,8 +185,21 @@ describe('OpenAPI (personal access token)', () => {
     expect(await refusal(provider.start(START))).toMatchObject({ kind: 'protocol' })
   })
 
-  test('start with a branch: the repository comes from the latest run', async () => {
+  test('start with a branch on a pipeline that never ran: the repository comes from the pipeline itself (GetPipeline), no run is read', async () => {
     const { provider, transport } = setup(OPENAPI)
+    // The one GetPipeline answer (registered first: routes match by substring, in order).
+    transport.on(`GET ${BASE}`, json(200, { name: 'app', pipelineConfig: { flow: 'schema: tb', settings: '{}', sources: [{ type: 'Codeup', sign: 's', data: { repo: REPO, branch: 'master' } }] } }))
+    transport.on(`POST ${BASE}/runs`, json(200, 46))
+    expect((await provider.start({ ...START, variables: [], branch: 'release/1.0' })).runId).toBe('46')
+    expect(transport.requests[0]?.url).toBe(`https://openapi-rdc.aliyuncs.com${BASE}`)
+    expect(transport.count(`GET ${BASE}/runs/latestPipelineRun`)).toBe(0)
+    const params = JSON.parse((JSON.parse(posted(transport)?.body ?? '') as { params: string }).params) as Record<string, unknown>
+    expect(params.runningBranchs).toEqual({ [REPO]: 'release/1.0' })
+  })
+
+  test('start with a branch: a pipeline answer without sources falls back to the latest run', async () => {
+    const { provider, transport } = setup(OPENAPI)
+    transport.on(`GET ${BASE}`, json(200, { name: 'app', pipelineConfig: { sources: [] } }))
     transport.on(`GET ${BASE}/runs/latestPipelineRun`, json(200, runDetail('SUCCESS')))
     transport.on(`POST ${BASE}/runs`, json(200, 46))
     expect((await provider.start({ ...START, variables: [], branch: 'release/1.0' })).runId).toBe('46')
@@ -196,16 +209,17 @@ describe('OpenAPI (personal access token)', () => {
 
   test('start with a tag on a pipeline that never ran: a clear client error, no start request', async () => {
     const { provider, transport } = setup(OPENAPI)
+    transport.on(`GET ${BASE}`, json(200, { name: 'app', pipelineConfig: { sources: [] } }))
     transport.on(`GET ${BASE}/runs/latestPipelineRun`, json(404, { errorCode: 'NotFound', errorMessage: 'no run' }))
     const error = await refusal(provider.start({ ...START, tag: 'v1' }))
     expect(error.kind).toBe('client')
-    expect(error.message).toMatch(/^Cannot set tag: the pipeline has no run showing its code source yet/)
+    expect(error.message).toMatch(/^Cannot set tag: the pipeline names no code source, neither in its settings nor in a run .* Add a code source \(代码源\) to the pipeline in Flow, or leave branch and tag empty/)
     expect(transport.count('POST ')).toBe(0)
   })
 
   test('start with a branch when the pipeline itself is missing: its own not_found error, no start request', async () => {
     const { provider, transport } = setup(OPENAPI)
-    transport.on(`GET ${BASE}/runs/latestPipelineRun`, json(404, { errorCode: 'InvalidPipeline.NotFound', errorMessage: 'pipeline not found' }))
+    transport.on(`GET ${BASE}`, json(404, { errorCode: 'InvalidPipeline.NotFound', errorMessage: 'pipeline not found' }))
     const error = await refusal(provider.start({ ...START, branch: 'main' }))
     expect(error).toMatchObject({ kind: 'not_found', vendorCode: 'InvalidPipeline.NotFound' })
     expect(transport.count('POST ')).toBe(0)
@@ -512,8 +526,20 @@ describe('devops 2021-06-25 (POP, AK/SK)', () => {
     expectSigned(transport.requests[0], 'ListPipelineRuns')
   })
 
-  test('start with a branch: the latest run comes from the list and its detail', async () => {
+  test('start with a branch: GetPipeline (signed as GetPipeline) gives the repository, in its pipeline envelope', async () => {
     const { provider, transport } = setup(POP)
+    transport.on(`GET /organization/${ORG}/pipelines/${PIPELINE}`, json(200, pop({ pipeline: { name: 'app', pipelineConfig: { sources: [{ type: 'Codeup', data: { repo: REPO } }] } } })))
+    transport.on(`POST /organizations/${ORG}/pipelines/${PIPELINE}/run`, json(200, pop({ pipelineRunId: 46 })))
+    await provider.start({ ...START, variables: [], branch: 'main' })
+    expectSigned(transport.requests[0], 'GetPipeline')
+    expect(new URL(transport.requests[0]!.url).pathname).toBe(`/organization/${ORG}/pipelines/${PIPELINE}`)
+    const params = JSON.parse(new URLSearchParams(posted(transport)?.body ?? '').get('params') ?? '') as Record<string, unknown>
+    expect(params.runningBranchs).toEqual({ [REPO]: 'main' })
+  })
+
+  test('start with a branch: a key not allowed to read the pipeline falls back to the latest run, from the list and its detail', async () => {
+    const { provider, transport } = setup(POP)
+    transport.on(`GET /organization/${ORG}/pipelines/${PIPELINE}`, json(403, { requestId: 'r0', success: false, errorCode: 'Forbidden', errorMessage: 'no permission' }))
     transport.on(`GET ${RUNS}?`, json(200, pop({ pipelineRuns: [{ pipelineRunId: 44 }, { pipelineRunId: 45 }] })))
     transport.on(`GET ${RUNS}/45`, json(200, pop({ pipelineRun: runDetail('SUCCESS') })))
     transport.on(`POST /organizations/${ORG}/pipelines/${PIPELINE}/run`, json(200, pop({ pipelineRunId: 46 })))

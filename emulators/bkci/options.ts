@@ -9,10 +9,18 @@ export type { ScenarioName } from './builds/scenarios.js'
 export interface BkciPipelineParam {
   id: string
   defaultValue?: string
-  /** A required parameter may not end up empty (2101254). */
+  /**
+   * BuildFormProperty.required: shown on the start form (入参). bk-ci still takes a start value for a parameter
+   * without it (parseTriggerParam only logs it); default true.
+   */
   required?: boolean
+  /** BuildFormProperty.valueNotEmpty: the value may not end up empty, or the start is refused (2101254). */
+  valueNotEmpty?: boolean
   /** A constant keeps its default whatever the start body says. */
   constant?: boolean
+  /** BuildFormProperty.readOnly: marked read-only in the console; a start value is still taken. */
+  readOnly?: boolean
+  desc?: string
 }
 
 export interface BkciPipelineConfig {

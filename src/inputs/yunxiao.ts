@@ -49,7 +49,9 @@ export const DEVOPS_ENDPOINT = 'https://devops.cn-hangzhou.aliyuncs.com'
 const NUMERIC_ID = /^[1-9]\d{0,18}$/
 // No format is documented for organization ids (24 hex digits in practice; the SDK examples use other forms).
 const ORGANIZATION_ID = /^[A-Za-z0-9_-]{1,64}$/
-// A variable the API refuses (reference §1.3).
+// Variable names the API refuses (reference §1.3: "`version` is a reserved word and cannot be used as a variable
+// name"). Compared without case: environment variable names differ by case only in looks, and VERSION is the
+// spelling people write; refusing it here beats a run that starts without it.
 const RESERVED_VARIABLES = new Set(['version'])
 // Our own bound, not a documented limit: the params JSON travels in one request body.
 const MAX_VARIABLES_CHARACTERS = 65_536
@@ -88,7 +90,9 @@ function checkOperation(common: CommonSettings): void {
   }
   let characters = 0
   for (const variable of common.variables) {
-    if (RESERVED_VARIABLES.has(variable.name)) throw invalid('variables', `${variable.name} is a reserved word in Yunxiao Flow and cannot be a variable name`)
+    if (RESERVED_VARIABLES.has(variable.name.toLowerCase())) {
+      throw invalid('variables', `${variable.name} is a reserved word in Yunxiao Flow and cannot be a variable name, in any case; rename it, e.g. APP_${variable.name}`)
+    }
     characters += variable.name.length + variable.value.length
   }
   if (characters > MAX_VARIABLES_CHARACTERS) {

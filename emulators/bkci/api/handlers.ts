@@ -30,6 +30,7 @@ import {
 import { parseHistoriesQuery, selectBuilds } from './histories-query.js'
 import type { Operation, RouteMatch } from './routes.js'
 import { readStartBody, resolveStartValues } from './start-values.js'
+import { renderFileInfo, renderStartupInfo } from './chain-reads.js'
 
 export interface BkciApiContext {
   store: BuildStore
@@ -74,7 +75,7 @@ interface Target {
  */
 function resolveTarget(route: RouteMatch, request: ApiRequest, ctx: BkciApiContext): Target | BkciError {
   const q = request.query
-  const needsBuild = route.op !== 'start' && route.op !== 'histories'
+  const needsBuild = route.op !== 'start' && route.op !== 'histories' && route.op !== 'startupInfo'
   if (route.version === 'v3') {
     const pipeline = pipelineIn(route.projectId, route.pipelineId ?? '', ctx)
     if (isBkciError(pipeline)) return pipeline
@@ -241,6 +242,7 @@ export function handleBuildApi(route: RouteMatch, user: string, request: ApiRequ
   const { pipeline, build } = target
   if (route.op === 'start') return handleStart(route, pipeline, user, request, ctx)
   if (route.op === 'histories') return handleHistories(pipeline, request, ctx)
+  if (route.op === 'startupInfo') return ok(renderStartupInfo(pipeline))
   if (!build) throw new Error(`emulator bug: ${route.op} without a build`)
   switch (route.op) {
     case 'retry':
@@ -257,5 +259,9 @@ export function handleBuildApi(route: RouteMatch, user: string, request: ApiRequ
     case 'logInit':
     case 'logAfter':
       return handleLogs(route, build, request, ctx)
+    case 'artifacts': {
+      const page = renderFileInfo(build, request)
+      return isBkciError(page) ? page : ok(page)
+    }
   }
 }

@@ -4,9 +4,12 @@
 // apigwType is `apigw-app` or `apigw-user`; the legacy plain `apigw` is not a gateway resource.
 
 // The log reads (ApigwLogResourceV4: `logs/init_logs`, `logs/after_line_logs`; V3: `logs/init`, `logs/after`).
-export type Operation = 'start' | 'retry' | 'stop' | 'status' | 'detail' | 'histories' | 'logInit' | 'logAfter'
+/** The reads a chain makes besides the build operations: the start parameters and the artifact list. */
+export type ChainOperation = 'startupInfo' | 'artifacts'
 
-export const OPERATIONS: readonly Operation[] = ['start', 'retry', 'stop', 'status', 'detail', 'histories', 'logInit', 'logAfter']
+export type Operation = 'start' | 'retry' | 'stop' | 'status' | 'detail' | 'histories' | 'logInit' | 'logAfter' | ChainOperation
+
+export const OPERATIONS: readonly Operation[] = ['start', 'retry', 'stop', 'status', 'detail', 'histories', 'logInit', 'logAfter', 'startupInfo', 'artifacts']
 
 export type ApigwType = 'apigw-app' | 'apigw-user'
 
@@ -29,16 +32,19 @@ const V4_OPS: Record<string, { op: Operation; method: string }> = {
   build_detail: { op: 'detail', method: 'GET' },
   build_histories: { op: 'histories', method: 'GET' },
   'logs/init_logs': { op: 'logInit', method: 'GET' },
-  'logs/after_line_logs': { op: 'logAfter', method: 'GET' }
+  'logs/after_line_logs': { op: 'logAfter', method: 'GET' },
+  build_manual_startup_info: { op: 'startupInfo', method: 'GET' },
+  'artifactories/file_info': { op: 'artifacts', method: 'GET' }
 }
 
 const SEG = '([^/]+)'
 const TYPE = '(apigw-app|apigw-user)'
-const V4 = new RegExp(`^/v4/${TYPE}/projects/${SEG}/(build_[a-z]+|logs/[a-z_]+)$`)
+const V4 = new RegExp(`^/v4/${TYPE}/projects/${SEG}/(build_[a-z_]+|logs/[a-z_]+|artifactories/file_info)$`)
 const V3_BUILDS = `^/${TYPE}/v3/projects/${SEG}/pipelines/${SEG}/builds`
 const V3: { pattern: RegExp; method: string; op: Operation; hasBuildId: boolean }[] = [
   { pattern: new RegExp(`${V3_BUILDS}/start$`), method: 'POST', op: 'start', hasBuildId: false },
   { pattern: new RegExp(`${V3_BUILDS}/history$`), method: 'GET', op: 'histories', hasBuildId: false },
+  { pattern: new RegExp(`${V3_BUILDS}/manualStartupInfo$`), method: 'GET', op: 'startupInfo', hasBuildId: false },
   { pattern: new RegExp(`${V3_BUILDS}/${SEG}/retry$`), method: 'POST', op: 'retry', hasBuildId: true },
   { pattern: new RegExp(`${V3_BUILDS}/${SEG}/stop$`), method: 'POST', op: 'stop', hasBuildId: true },
   { pattern: new RegExp(`${V3_BUILDS}/${SEG}/status$`), method: 'GET', op: 'status', hasBuildId: true },

@@ -48,7 +48,8 @@ export function resolveStartValues(pipeline: BkciPipelineConfig, body: Record<st
   const declared = new Map((pipeline.params ?? []).map((p) => [p.id, p]))
   for (const p of declared.values()) {
     values[p.id] = !p.constant && Object.hasOwn(body, p.id) ? (body[p.id] ?? '') : (p.defaultValue ?? '')
-    if (p.required && values[p.id] === '') return requiredParamEmpty(p.id)
+    // parseTriggerParam: valueNotEmpty (not `required`, the start-form flag) makes an empty value an error.
+    if (p.valueNotEmpty && values[p.id] === '') return requiredParamEmpty(p.id)
   }
   for (const [k, v] of Object.entries(body)) {
     const param = declared.get(k)

@@ -117,7 +117,9 @@ export class BuildStore {
       stages: buildStages(scenarioTemplate(input.pipeline.scenario, input.pipeline)),
       records: [],
       logs: [],
-      logStatus: 0
+      logStatus: 0,
+      setVariables: {},
+      artifacts: new Map()
     }
     if (input.buildNo !== undefined) build.buildNo = input.buildNo
     if (input.material) build.material = input.material

@@ -159,6 +159,8 @@ function finishTask(task: TaskRun, container: ContainerRun, build: Build, at: nu
   }
   task.status = 'SUCCEED'
   writeLog(build, container, task, [`<<< ${task.template.name} succeeded`], at)
+  Object.assign(build.setVariables, task.template.setVariables ?? {})
+  for (const file of task.template.archives ?? []) build.artifacts.set(file.name, { ...file, modifiedTime: at })
   startNextTask(container, build, at)
 }
 

@@ -60,6 +60,7 @@ function material(build: Build) {
 export function buildVariables(build: Build): Record<string, string> {
   const vars: Record<string, string> = {
     ...build.values,
+    ...build.setVariables,
     BK_CI_PROJECT_NAME: build.projectId,
     BK_CI_PIPELINE_ID: build.pipelineId,
     BK_CI_PIPELINE_NAME: build.values.BK_CI_PIPELINE_NAME ?? build.pipelineName,

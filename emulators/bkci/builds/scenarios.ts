@@ -7,7 +7,15 @@ export type ScenarioName = 'succeed' | 'fail' | 'gate' | 'long'
 export const SCENARIO_NAMES: readonly ScenarioName[] = ['succeed', 'fail', 'gate', 'long']
 
 const checkout: TaskTemplate = { name: 'Checkout', atomCode: 'checkout', elementType: 'marketBuild' }
-const compile: TaskTemplate = { name: 'Compile', atomCode: 'linuxScript', elementType: 'linuxScript', phases: 2 }
+// Compile hands its results on as a build would: a variable set with ::set-variable and an archived package.
+const compile: TaskTemplate = {
+  name: 'Compile',
+  atomCode: 'linuxScript',
+  elementType: 'linuxScript',
+  phases: 2,
+  setVariables: { IMAGE_TAG: 'emulator-app:1.0.0' },
+  archives: [{ name: 'app-1.0.0.tar.gz', size: 2_621_440 }]
+}
 const unitTest: TaskTemplate = { name: 'Unit tests', atomCode: 'linuxScript', elementType: 'linuxScript' }
 const deploy: TaskTemplate = { name: 'Deploy to CVM', atomCode: 'cvmDeploy', elementType: 'marketBuild' }
 

@@ -66,6 +66,10 @@ export interface TaskTemplate {
   /** Fails while the build's executeCount is at most this (1 = fails once, a retry passes). */
   failOnExecuteCount?: number
   failMessage?: string
+  /** Build variables the task sets when it succeeds (`echo "::set-variable name=X::v"`), next-capabilities §4. */
+  setVariables?: Readonly<Record<string, string>>
+  /** Files the task archives to the pipeline repository when it succeeds (artifactories/file_info lists them). */
+  archives?: readonly { name: string; size: number }[]
 }
 
 export interface ContainerTemplate {
@@ -187,4 +191,8 @@ export interface Build {
   logs: LogLineRecord[]
   /** QueryLogs.status of a read: 0 while the log is kept, 2 CLEAN or 3 CLOSED once it expired. */
   logStatus: 0 | 2 | 3
+  /** Variables the build's tasks set (::set-variable); they stay across attempts, as build variables do. */
+  setVariables: Record<string, string>
+  /** Files archived by the build's tasks, by name (a retry that archives again replaces the file). */
+  artifacts: Map<string, { name: string; size: number; modifiedTime: number }>
 }

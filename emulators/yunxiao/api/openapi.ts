@@ -12,6 +12,7 @@ import { parseParams } from './params.js'
 import { OpenApiAuthError, Problem, isProblem } from './problems.js'
 import type { RouteMatch } from './routes.js'
 import type { YunxiaoPipelineConfig } from '../options.js'
+import { renderPipeline } from '../runs/pipeline.js'
 
 const ok = (body: unknown, headers?: Record<string, string>): ApiResponse => (headers ? { status: 200, body, headers } : { status: 200, body })
 
@@ -37,6 +38,8 @@ function readCreateBody(request: ApiRequest): string | undefined | Problem {
 function handle(route: RouteMatch, request: ApiRequest, caller: Caller, pipeline: YunxiaoPipelineConfig, ctx: YunxiaoApiContext): ApiResponse | Problem {
   const render = ctx.render(pipeline)
   switch (route.op) {
+    case 'pipeline':
+      return ok(renderPipeline(pipeline))
     case 'run': {
       const text = readCreateBody(request)
       if (isProblem(text)) return text

@@ -5,6 +5,7 @@ import { receivedHeader } from '../../shared/api-types.js'
 import { authenticatePop, type Caller } from '../auth/authenticate.js'
 import { renderListItem, renderPopRun, runStatus, TRIGGER_MODE_MANUAL } from '../runs/render.js'
 import type { YunxiaoPipelineConfig } from '../options.js'
+import { renderPipeline } from '../runs/pipeline.js'
 import { type YunxiaoApiContext, popGatewayResponse, popProblemResponse } from './context.js'
 import { encodeNextToken, parsePopListQuery, selectRuns } from './list-query.js'
 import { findJob, findRun, resolvePipeline, retryJobRun, startRun, stopRun } from './operations.js'
@@ -32,6 +33,8 @@ function handle(route: RouteMatch, request: ApiRequest, caller: Caller, pipeline
   const render = ctx.render(pipeline)
   const ok = (extra: Record<string, unknown> = {}): ApiResponse => ({ status: 200, body: { requestId, success: true, ...extra } })
   switch (route.op) {
+    case 'pipeline':
+      return ok({ pipeline: renderPipeline(pipeline) })
     case 'run': {
       const text = readFormParams(request)
       if (isProblem(text)) return text

@@ -4,13 +4,13 @@
 import { decodeLenient } from '../../shared/percent-encoding.js'
 import type { YunxiaoApi } from '../runs/types.js'
 
-// `log`: a job's whole log (OpenAPI GetPipelineJobRunLog, POP LogPipelineJobRun).
-export type Operation = 'run' | 'detail' | 'list' | 'stop' | 'retry' | 'log'
+// `log`: a job's whole log (OpenAPI GetPipelineJobRunLog, POP LogPipelineJobRun); `pipeline`: the pipeline itself (GetPipeline).
+export type Operation = 'run' | 'detail' | 'list' | 'stop' | 'retry' | 'log' | 'pipeline'
 
-export const OPERATIONS: readonly Operation[] = ['run', 'detail', 'list', 'stop', 'retry', 'log']
+export const OPERATIONS: readonly Operation[] = ['run', 'detail', 'list', 'stop', 'retry', 'log', 'pipeline']
 
 /** The POP action names, which x-acs-action must carry. */
-export type PopAction = 'StartPipelineRun' | 'GetPipelineRun' | 'ListPipelineRuns' | 'StopPipelineRun' | 'RetryPipelineJobRun' | 'LogPipelineJobRun'
+export type PopAction = 'GetPipeline' | 'StartPipelineRun' | 'GetPipelineRun' | 'ListPipelineRuns' | 'StopPipelineRun' | 'RetryPipelineJobRun' | 'LogPipelineJobRun'
 
 export interface RouteMatch {
   op: Operation
@@ -43,6 +43,9 @@ interface Route {
 
 // Order matters where a literal segment could be read as an id (latestPipelineRun).
 const ROUTES: Route[] = [
+  // GetPipeline: the pipeline itself, with its code sources (OpenAPI as the official MCP server calls it; POP §1.2).
+  { method: 'GET', pattern: new RegExp(`${OAPI}$`), api: 'openapi', op: 'pipeline', rest: [] },
+  { method: 'GET', pattern: new RegExp(`${POP}$`), api: 'pop', op: 'pipeline', action: 'GetPipeline', rest: [] },
   { method: 'POST', pattern: new RegExp(`${OAPI}/runs$`), api: 'openapi', op: 'run', rest: [] },
   { method: 'GET', pattern: new RegExp(`${OAPI}/runs/latestPipelineRun$`), api: 'openapi', op: 'detail', latest: true, rest: [] },
   { method: 'GET', pattern: new RegExp(`${OAPI}/runs/${SEG}$`), api: 'openapi', op: 'detail', rest: ['runId'] },

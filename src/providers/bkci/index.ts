@@ -13,5 +13,5 @@ export function createBkciProvider(settings: BkciSettings, deps: ProviderDeps): 
     dialect: createBkciDialect(settings.credentials),
     requestTimeoutMs: settings.requestTimeoutMs
   })
-  return new BkciProvider(settings, client)
+  return new BkciProvider(settings, client, deps.log)
 }

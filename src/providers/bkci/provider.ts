@@ -1,7 +1,8 @@
-import { RelayError } from '../../core/errors.js'
+import { RelayError, describeError } from '../../core/errors.js'
+import { silentLogger, type Logger } from '../../core/log.js'
 import type { ApiRequest, VendorClient } from '../../core/vendor-client.js'
 import { BUILD_MESSAGE_VARIABLE, MAX_BUILD_MESSAGE, type BkciSettings } from '../../inputs/bkci.js'
-import type { CallOptions, CancelOutcome, JobState, LogCursor, LogPage, Provider, RetryRequest, RunRef, RunState, StartRequest } from '../types.js'
+import type { CallOptions, CancelOutcome, JobState, LogCursor, LogPage, PipelineDeclaration, Provider, RetryRequest, RunRef, RunResults, RunState, StartRequest } from '../types.js'
 import { LOOKUP_SKEW_MS, correlationMark, markedMessage } from '../mark.js'
 import { arrayOf, numberOf, record, stringOf, timeOf, type JsonRecord } from '../json.js'
 import { routeFor, type BkciOperation } from './paths.js'
@@ -9,6 +10,7 @@ import { partStatus, runStatus } from './status.js'
 import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { ID_FORMS, optionalId, pathSegment, type IdSource } from '../ids.js'
 import { checkBuildId, checkContainerHashId, lineOf, logPage, type BkciJob, type BkciLogAddress } from './logs.js'
+import { chainRoute, declarationOf, resultsOf, stepsOf, type ChainRead } from './chain.js'
 
 /**
  * Tencent BlueKing CI through the BlueKing API gateway (reference/tencent-bkci.md).
@@ -19,7 +21,8 @@ export class BkciProvider implements Provider {
 
   constructor(
     private readonly settings: BkciSettings,
-    private readonly client: VendorClient
+    private readonly client: VendorClient,
+    private readonly log: Logger = silentLogger
   ) {}
 
   describe(): string[] {
@@ -203,11 +206,66 @@ export class BkciProvider implements Provider {
     return found
   }
 
+  /** The pipeline's start parameters (build_manual_startup_info): what a start may set, and what it must. */
+  async describePipeline(): Promise<PipelineDeclaration> {
+    try {
+      return declarationOf(await this.sendChain('startupInfo', undefined, {}, "read the pipeline's start parameters"))
+    } catch (error) {
+      throw unavailableRead(error, 'the start parameters (build_manual_startup_info)')
+    }
+  }
+
+  /** After the build ended: its variables and attempt (build_status), and its artifacts where the API lists them (v4). */
+  async readResults(run: RunRef): Promise<RunResults> {
+    const status = await this.send('status', run.runId, { intent: 'read', action: `read the variables of build ${run.runId}` })
+    // A page as large as the core keeps (it keeps 200 artifacts).
+    let files: unknown
+    try {
+      files = await this.sendChain('artifacts', run.runId, { page: '1', pageSize: '200' }, `list the artifacts of build ${run.runId}`)
+    } catch (error) {
+      // The artifact list is another service (bk-repo) and another gateway resource: its failure leaves
+      // `artifacts` unset, said here, rather than losing the build variables too.
+      this.log.warning(`Could not list the artifacts of build ${run.runId}; the artifacts output is left unset: ${describeError(unavailableRead(error, 'the artifact list (artifactories/file_info)'))}`)
+      files = undefined
+    }
+    // The state the core followed carries the execution count from build_detail; build_status may not have it.
+    const followed = (run as Partial<RunState>).attempt
+    return resultsOf(status, files, followed === undefined ? undefined : numberOf(followed))
+  }
+
+  /** A chain read; undefined (nothing sent) where the API flavour has no such resource. */
+  private async sendChain(read: ChainRead, buildId: string | undefined, query: Record<string, string>, action: string): Promise<unknown> {
+    const { api, projectId, pipelineId } = this.settings
+    const route = chainRoute(api, read, { projectId, pipelineId, buildId })
+    if (route === undefined) return undefined
+    return this.client.send({ method: route.method, path: route.path, query: { ...route.query, ...query }, intent: 'read', action })
+  }
+
   private send(operation: BkciOperation, buildId: string | undefined, request: Omit<ApiRequest, 'method' | 'path'>): Promise<unknown> {
     const { api, projectId, pipelineId } = this.settings
     const route = routeFor(api, operation, { projectId, pipelineId, buildId })
     return this.client.send({ ...request, method: route.method, path: route.path, query: { ...route.query, ...request.query } })
   }
+}
+
+/**
+ * A chain read the gateway does not let this app make (1640301: the resource is not granted) or does not publish
+ * (1640401: an older gateway) says nothing about the credentials or the pipeline, which a start would still
+ * reach: it is a read that could not be made ('client'), not an 'auth' or 'not_found' error that stops the step.
+ */
+function unavailableRead(error: unknown, what: string): unknown {
+  if (!(error instanceof RelayError) || (error.vendorCode !== '1640301' && error.vendorCode !== '1640401')) return error
+  const { status, vendorCode, requestId } = error
+  return new RelayError('client', `${error.message} (reading ${what})`, {
+    status,
+    vendorCode,
+    requestId,
+    cause: error,
+    hint:
+      vendorCode === '1640301'
+        ? `The app may call the build resources but not this one: ask the gateway admin to grant it (devops gateway, ${what}), or set variables_check: warn to start unchecked`
+        : `This gateway does not publish ${what}: ask its admin to import the current devops resources, or set variables_check: warn to start unchecked`
+  })
 }
 
 function source(field: string): IdSource {
@@ -250,6 +308,7 @@ function jobOf(container: JsonRecord, stage: string | undefined): BkciJob {
     message: failedStep === undefined ? undefined : `${stringOf(failedStep.name) ?? 'a step'} failed${stepMessage === undefined ? '' : `: ${stepMessage}`}`,
     startedAt,
     endedAt: ended && startedAt !== undefined && totalCost !== undefined && totalCost > 0 ? startedAt + totalCost : undefined,
+    steps: stepsOf(container),
     ...(log === undefined ? {} : { log })
   }
 }

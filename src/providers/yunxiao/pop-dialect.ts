@@ -11,6 +11,7 @@ export const POP_VERSION = '2021-06-25'
 
 /** The operations we call, by method and path (reference §1.2); the path may sit below an endpoint's own prefix. */
 const ACTIONS: readonly { method: string; path: RegExp; action: string }[] = [
+  { method: 'GET', path: /\/organization\/[^/]+\/pipelines\/[^/]+$/, action: 'GetPipeline' },
   { method: 'POST', path: /\/organizations\/[^/]+\/pipelines\/[^/]+\/run$/, action: 'StartPipelineRun' },
   { method: 'GET', path: /\/organization\/[^/]+\/pipelines\/[^/]+\/pipelineRuns$/, action: 'ListPipelineRuns' },
   { method: 'GET', path: /\/organization\/[^/]+\/pipelines\/[^/]+\/pipelineRuns\/[^/]+$/, action: 'GetPipelineRun' },

@@ -11,6 +11,7 @@ import { HISTORY_READ, knownLengths, runLength } from '../history.js'
 import { stopUnlessEnded } from '../stop.js'
 import { ID_FORMS, optionalId, pathSegment, requiredId, type IdSource } from '../ids.js'
 import { checkIntegerId, pageOfWholeLog, tailOfWholeLog, wholeLogOf, type WholeLog } from './logs.js'
+import { firstRepository, pipelineRoute, repositoryOfSources } from './pipeline-detail.js'
 
 /**
  * Alibaba Cloud Yunxiao Flow (reference/aliyun-yunxiao.md), over either API: the Yunxiao OpenAPI (token) or the
@@ -218,20 +219,33 @@ export class YunxiaoProvider implements Provider {
     }
   }
 
-  /** The URL of the pipeline's first code source, from its latest run: the branch and tag maps are keyed by it. */
+  /**
+   * The URL of the pipeline's first code source: the branch and tag maps are keyed by it. From the pipeline itself
+   * (GetPipeline), so that a pipeline that never ran can be given a branch; from its latest run when the pipeline
+   * answer names none or cannot be read (a token without the pipeline read scope).
+   */
   private async repositoryFor(request: StartRequest): Promise<string> {
     const input = request.branch !== undefined ? 'branch' : 'tag'
-    const latestRun = await this.latestRun()
-    const repository = arrayOf(latestRun?.sources)
-      .map(source => stringOf(record(source.data).repo))
-      .find((repo): repo is string => repo !== undefined)
+    const repository = (await this.pipelineRepository()) ?? repositoryOfSources((await this.latestRun())?.sources)
     if (repository === undefined) {
       throw new RelayError(
         'client',
-        `Cannot set ${input}: the pipeline has no run showing its code source yet. Run it once from the console, or leave branch and tag empty to build its default`
+        `Cannot set ${input}: the pipeline names no code source, neither in its settings nor in a run (it has none yet, or its runs show none). Add a code source (代码源) to the pipeline in Flow, or leave branch and tag empty to build its default`
       )
     }
     return repository
+  }
+
+  /** The first code source of the pipeline's own settings; undefined when it names none or cannot be read for want of rights. */
+  private async pipelineRepository(): Promise<string | undefined> {
+    const { api, pipelineId, organizationId } = this.settings
+    try {
+      return firstRepository(await this.send(pipelineRoute(api, pipelineId, organizationId), 'read the pipeline (for its code source)'))
+    } catch (error) {
+      // A token allowed to run the pipeline but not to read its settings still has the latest run to go by.
+      if (error instanceof RelayError && (error.kind === 'auth' || (error.kind === 'not_found' && !MISSING_TARGET_CODES.has(error.vendorCode ?? '')))) return undefined
+      throw error
+    }
   }
 
   private async latestRun(): Promise<JsonRecord | undefined> {
