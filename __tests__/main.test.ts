@@ -3,12 +3,22 @@ import { RelayError } from '../src/core/errors.js'
 import { FakeClock } from './fixtures/fake-clock.js'
 import { FakeHost } from './fixtures/fake-host.js'
 import { FakeTransport, json } from './fixtures/fake-transport.js'
-import { RUN, TOKEN, codeArtsInputs, detail } from './fixtures/codearts.js'
+import { PIPELINE, RUN, TOKEN, codeArtsInputs, detail } from './fixtures/codearts.js'
 import type { InputName } from '../src/inputs/index.js'
+
+const DEFINITION = {
+  variables: [{ name: 'ENV', value: 'dev', is_runtime: true }],
+  definition: JSON.stringify({ stages: [{ name: 'Build', jobs: [{ id: '', identifier: 'job-a', name: 'Compile' }] }] }),
+  sources: []
+}
 
 function setup(inputs: Partial<Record<InputName, string>>, options: { isPost?: boolean; state?: Record<string, string> } = {}) {
   const host = new FakeHost(codeArtsInputs(inputs), options.isPost ?? false, options.state ?? {})
+  // The pipeline's definition (ENV set at run time, job "job-a"), and an ended run that produced nothing.
   const transport = new FakeTransport()
+    .always(`GET /api/pipelines/${PIPELINE}$`, json(200, DEFINITION))
+    .always('GET /steps/outputs', json(200, { step_outputs: [] }))
+    .always('GET /artifacts', json(200, { artifacts: [] }))
   const clock = new FakeClock()
   const controller = new AbortController()
   const go = () => run({ host, transport: transport.send, clock, signal: controller.signal })
@@ -27,7 +37,7 @@ describe('run: start and wait', () => {
     expect(host.outputs).toMatchObject({ run_id: RUN, status: 'succeeded', raw_status: 'COMPLETED', run_number: '7', duration_seconds: '90' })
     expect(host.outputs.run_url).toContain(`/pipeline/detail/${'aaaaaaaabbbbbbbbccccccccdddddddd'}/${RUN}`)
     expect(host.state).toMatchObject({ run_id: RUN, finished: 'true' })
-    const body = JSON.parse(transport.requests[0]!.body!) as { description: string }
+    const body = JSON.parse(transport.requests.find(request => request.method === 'POST')!.body!) as { description: string }
     expect(body.description).toMatch(/^Started by pipeline-relay from octo\/app, workflow run 42 \[relay:[0-9a-f]{10}\]$/)
     expect(host.summaries[0]).toContain('| Build | Compile | ✅ succeeded')
   })
