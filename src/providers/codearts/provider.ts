@@ -175,7 +175,7 @@ export class CodeArtsProvider implements Provider {
         path: `${this.runPath(run)}/steps/outputs`,
         query: { step_run_ids: step.id },
         intent: 'read',
-        action: `read the outputs of step ${step.name} of run ${run.runId}`
+        action: `read the outputs of step ${step.id} of run ${run.runId}`
       })
       answers.push({ step, answer })
     }
