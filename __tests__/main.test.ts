@@ -3,22 +3,12 @@ import { RelayError } from '../src/core/errors.js'
 import { FakeClock } from './fixtures/fake-clock.js'
 import { FakeHost } from './fixtures/fake-host.js'
 import { FakeTransport, json } from './fixtures/fake-transport.js'
-import { PIPELINE, RUN, TOKEN, codeArtsInputs, detail } from './fixtures/codearts.js'
+import { RUN, TOKEN, answerDefinitionAndResults, codeArtsInputs, detail } from './fixtures/codearts.js'
 import type { InputName } from '../src/inputs/index.js'
-
-const DEFINITION = {
-  variables: [{ name: 'ENV', value: 'dev', is_runtime: true }],
-  definition: JSON.stringify({ stages: [{ name: 'Build', jobs: [{ id: '', identifier: 'job-a', name: 'Compile' }] }] }),
-  sources: []
-}
 
 function setup(inputs: Partial<Record<InputName, string>>, options: { isPost?: boolean; state?: Record<string, string> } = {}) {
   const host = new FakeHost(codeArtsInputs(inputs), options.isPost ?? false, options.state ?? {})
-  // The pipeline's definition (ENV set at run time, job "job-a"), and an ended run that produced nothing.
-  const transport = new FakeTransport()
-    .always(`GET /api/pipelines/${PIPELINE}$`, json(200, DEFINITION))
-    .always('GET /steps/outputs', json(200, { step_outputs: [] }))
-    .always('GET /artifacts', json(200, { artifacts: [] }))
+  const transport = answerDefinitionAndResults(new FakeTransport())
   const clock = new FakeClock()
   const controller = new AbortController()
   const go = () => run({ host, transport: transport.send, clock, signal: controller.signal })
