@@ -284,3 +284,15 @@ describe('codearts: merging step outputs never loses a value', () => {
     expect([sizeInBytes('0.90KB'), sizeInBytes('12'), sizeInBytes('2 mb'), sizeInBytes(7), sizeInBytes('-1KB'), sizeInBytes('1e3'), sizeInBytes(null)]).toEqual([922, 12, 2_097_152, 7, undefined, undefined, undefined])
   })
 })
+
+describe('codearts: prefixed output names stay short', () => {
+  test('long job and step names are cut, so two clashing keys keep two names within 128 characters', () => {
+    const long = 'J'.repeat(120)
+    const merged = mergeOutputs([
+      { step: { id: '1'.repeat(32), job: long, name: `${'S'.repeat(100)}one` }, key: 'OUT', value: 'a' },
+      { step: { id: '2'.repeat(32), job: long, name: `${'S'.repeat(100)}two` }, key: 'OUT', value: 'b' }
+    ])
+    expect(Object.values(merged).sort()).toEqual(['a', 'b'])
+    for (const name of Object.keys(merged)) expect(name.length).toBeLessThanOrEqual(128)
+  })
+})

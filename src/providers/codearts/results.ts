@@ -1,6 +1,7 @@
 import type { Artifact } from '../types.js'
 import { optionalId, type IdForm } from '../ids.js'
 import { arrayOf, record, stringOf, type JsonRecord } from '../json.js'
+import { outputText } from '../../core/vendor-text.js'
 
 /**
  * What an ended CodeArts run produced (reference/next-capabilities.md §4):
@@ -79,7 +80,9 @@ export function mergeOutputs(produced: readonly Produced[]): Record<string, stri
   const outputs: Record<string, string> = {}
   const taken = new Set<string>()
   for (const { step, key, value } of produced) {
-    const where = `${step.job} / ${step.name}`
+    // Job and step names are cut short so that a prefixed name stays within the 128 characters the
+    // core keeps of an output name: cut there, two prefixed names could become one.
+    const where = `${outputText(step.job, LABEL_PART)} / ${outputText(step.name, LABEL_PART)}`
     const named = [`${where}.${key}`, `${where} (${step.id}).${key}`]
     let name = (writers.get(key) === 1 ? [key, ...named] : named).find(candidate => !taken.has(candidate))
     // The same step writing the same key twice: both values stay, numbered.
@@ -89,6 +92,8 @@ export function mergeOutputs(produced: readonly Produced[]): Record<string, stri
   }
   return outputs
 }
+
+const LABEL_PART = 40
 
 /** An output value as text: the SDKs type it string or object, so numbers, booleans and objects become their JSON. */
 function valueText(value: unknown): string {
