@@ -4,7 +4,7 @@ import { CODEARTS_ENDPOINTS } from '../src/providers/codearts/regions.js'
 import { FakeClock } from './fixtures/fake-clock.js'
 import { FakeHost } from './fixtures/fake-host.js'
 import { FakeTransport, json } from './fixtures/fake-transport.js'
-import { AK, PIPELINE, PROJECT, RUN, SK, TOKEN, codeArtsInputs, detail } from './fixtures/codearts.js'
+import { AK, PIPELINE, PROJECT, RUN, SK, TOKEN, answerDefinitionAndResults, codeArtsInputs, detail } from './fixtures/codearts.js'
 
 type Inputs = Partial<Record<InputName, string>>
 
@@ -138,7 +138,6 @@ const BAD_INPUTS: [string, Inputs, InputName, string][] = [
   ['jobs with cancel', { ...CANCEL, jobs: 'job1' }, 'jobs', 'is not used with operation cancel'],
   ['jobs with watch', { ...WATCH, jobs: 'job1,job2' }, 'jobs', 'is not used with operation watch'],
   ['jobs with codearts retry', { ...RETRY, jobs: 'job1' }, 'jobs', 'is not used by codearts on retry: CodeArts re-runs the failed jobs of the run itself'],
-  ['jobs by a name that cannot be looked up', { jobs: 'job one' }, 'jobs', '"job one" is not an id (letters, digits, _ . : -), and this pipeline\'s jobs cannot be listed to look a name up; give the job\'s id'],
   ['failed_only false on retry', { ...RETRY, failed_only: 'false' }, 'failed_only', 'false is not supported by codearts: its retry re-runs the failed jobs only'],
   ['skip_failed true', { skip_failed: 'true' }, 'skip_failed', 'is only supported by bkci'],
   ['skip_failed true on retry', { ...RETRY, skip_failed: 'true' }, 'skip_failed', 'is only supported by bkci'],
@@ -202,6 +201,18 @@ describe('bad inputs are refused before any request, with the input named', () =
     expect(host.failure!.startsWith(`Input ${input}: `)).toBe(true)
     expect(host.failure).toContain(fragment)
     expect(transport.requests).toHaveLength(0)
+    expect(host.outputs).toEqual({})
+  })
+})
+
+describe('jobs by name (codearts)', () => {
+  // The pipeline's jobs can be listed, so a name is looked up (the definition, one read) before it is refused.
+  test('a name no job has is refused after the definition read, listing the jobs, and nothing is started', async () => {
+    const host = new FakeHost(codeArtsInputs({ jobs: 'job one' }))
+    const transport = answerDefinitionAndResults(new FakeTransport()).on('POST /run', json(200, { pipeline_run_id: RUN }))
+    await run({ host, transport: transport.send, clock: new FakeClock(), signal: new AbortController().signal })
+    expect(host.failure).toBe('Input jobs: "job one" is neither the id nor the name of a job of the pipeline; it has Build / Compile → job-a')
+    expect(transport.requests.map(request => `${request.method} ${new URL(request.url).pathname}`)).toEqual([`GET /v5/${PROJECT}/api/pipelines/${PIPELINE}`])
     expect(host.outputs).toEqual({})
   })
 })

@@ -3,12 +3,12 @@ import { RelayError } from '../src/core/errors.js'
 import { FakeClock } from './fixtures/fake-clock.js'
 import { FakeHost } from './fixtures/fake-host.js'
 import { FakeTransport, json } from './fixtures/fake-transport.js'
-import { RUN, TOKEN, codeArtsInputs, detail } from './fixtures/codearts.js'
+import { RUN, TOKEN, answerDefinitionAndResults, codeArtsInputs, detail } from './fixtures/codearts.js'
 import type { InputName } from '../src/inputs/index.js'
 
 function setup(inputs: Partial<Record<InputName, string>>, options: { isPost?: boolean; state?: Record<string, string> } = {}) {
   const host = new FakeHost(codeArtsInputs(inputs), options.isPost ?? false, options.state ?? {})
-  const transport = new FakeTransport()
+  const transport = answerDefinitionAndResults(new FakeTransport())
   const clock = new FakeClock()
   const controller = new AbortController()
   const go = () => run({ host, transport: transport.send, clock, signal: controller.signal })
@@ -27,7 +27,7 @@ describe('run: start and wait', () => {
     expect(host.outputs).toMatchObject({ run_id: RUN, status: 'succeeded', raw_status: 'COMPLETED', run_number: '7', duration_seconds: '90' })
     expect(host.outputs.run_url).toContain(`/pipeline/detail/${'aaaaaaaabbbbbbbbccccccccdddddddd'}/${RUN}`)
     expect(host.state).toMatchObject({ run_id: RUN, finished: 'true' })
-    const body = JSON.parse(transport.requests[0]!.body!) as { description: string }
+    const body = JSON.parse(transport.requests.find(request => request.method === 'POST')!.body!) as { description: string }
     expect(body.description).toMatch(/^Started by pipeline-relay from octo\/app, workflow run 42 \[relay:[0-9a-f]{10}\]$/)
     expect(host.summaries[0]).toContain('| Build | Compile | ✅ succeeded')
   })

@@ -3,7 +3,7 @@ import type { InputName } from '../../src/inputs/index.js'
 import { FakeClock } from '../fixtures/fake-clock.js'
 import { FakeHost } from '../fixtures/fake-host.js'
 import { FakeTransport, json } from '../fixtures/fake-transport.js'
-import { PIPELINE, RUN, codeArtsInputs, detail } from '../fixtures/codearts.js'
+import { PIPELINE, RUN, answerDefinitionAndResults, codeArtsInputs, detail } from '../fixtures/codearts.js'
 
 /**
  * How the step wires `poll_interval: auto` to the pipeline's history: one list request before the
@@ -15,7 +15,7 @@ const LIST = 'POST /pipeline-runs/list'
 
 function setup(inputs: Partial<Record<InputName, string>>) {
   const host = new FakeHost(codeArtsInputs(inputs))
-  const transport = new FakeTransport()
+  const transport = answerDefinitionAndResults(new FakeTransport())
   const clock = new FakeClock()
   const go = () => run({ host, transport: transport.send, clock, signal: new AbortController().signal })
   return { host, transport, clock, go }
@@ -49,9 +49,10 @@ describe('poll_interval auto in the step', () => {
     expect(host.failure).toBeUndefined()
     expect(host.outputs.status).toBe('succeeded')
     const order = transport.requests.map(request => `${request.method} ${new URL(request.url).pathname.split('/').slice(-1)[0]}`)
-    expect(order.slice(0, 3)).toEqual(['POST run', 'POST list', 'GET detail'])
+    // First the pipeline's definition, which the start is checked against.
+    expect(order.slice(0, 4)).toEqual([`GET ${PIPELINE}`, 'POST run', 'POST list', 'GET detail'])
     expect(transport.count(LIST)).toBe(1)
-    expect(JSON.parse(transport.requests[1]!.body!)).toMatchObject({ limit: 20, status: ['COMPLETED'] })
+    expect(JSON.parse(transport.requests[2]!.body!)).toMatchObject({ limit: 20, status: ['COMPLETED'] })
     // Far from the earliest plausible end (5.5 minutes here) the run is read once a minute; this
     // one-stage run gives no stage signal, so from there every 8 s. A fixed 10 s would read 49 times.
     // The ninth pause is cut short by the heartbeat: five minutes after the last line (the start),

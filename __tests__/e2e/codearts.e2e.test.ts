@@ -2,7 +2,7 @@
  * End to end: the built dist/index.js run as a child process, the way the GitHub runner runs it,
  * against the CodeArts emulator. The emulator's own counters prove that no fault made two runs.
  */
-import { DEMO_FIXTURE, startCodeArtsEmulator, type CodeArtsEmulator, type Fault } from '../../emulators/codearts/index.js'
+import { DEMO_FIXTURE, SCENARIO_IDENTIFIERS, startCodeArtsEmulator, type CodeArtsEmulator, type Fault } from '../../emulators/codearts/index.js'
 import { runStep, type StepOptions, type StepResult } from '../../emulators/github-runner.js'
 import { findLeaks } from './secrets.js'
 
@@ -77,16 +77,16 @@ describe('codearts end to end', () => {
   })
 
   test('variables, jobs and the run message reach the run', async () => {
-    const result = await counted({ variables: 'ENV=staging\nVERSION=1.2.3', jobs: 'job-a, job-b' })
+    // The pipeline declares ENV and VERSION (set at run time) and these two job identifiers.
+    const jobs = `${SCENARIO_IDENTIFIERS.compileJob}, ${SCENARIO_IDENTIFIERS.deployJob}`
+    const result = await counted({ variables: 'ENV=staging\nVERSION=1.2.3', jobs })
     const run = emulator.getRun(result.outputs.run_id!)!
     expect(run.variables).toEqual([{ name: 'ENV', value: 'staging' }, { name: 'VERSION', value: '1.2.3' }])
-    expect(run.chooseJobs).toEqual(['job-a', 'job-b'])
+    expect(run.chooseJobs).toEqual([SCENARIO_IDENTIFIERS.compileJob, SCENARIO_IDENTIFIERS.deployJob])
     expect(run.description).toMatch(/^Started by pipeline-relay from octo\/app, workflow run 4242 \[relay:/)
   })
 
   test('branch and tag go to the code source of the pipeline, keeping its repository', async () => {
-    // The code source is learnt from the pipeline's latest run, so there must be one.
-    await step({ wait: 'false' })
     const onBranch = await counted({ branch: 'release/1.2' })
     const branchSource = emulator.getRun(onBranch.outputs.run_id!)!.sources[0] as { type: string; params: Record<string, unknown> }
     expect(branchSource.type).toBe('code')
@@ -146,6 +146,93 @@ describe('codearts: credentials and bad input', () => {
     expect(result.stdout).toMatch(/not the IAM project id/)
   })
 
+})
+
+describe('codearts: chains that lose nothing (issue 13)', () => {
+  const ran = (runId: string): Record<string, string> =>
+    Object.fromEntries(emulator.getRun(runId)!.stages.flatMap(stage => stage.jobs.map(job => [job.name, job.status])))
+
+  test('a variable the pipeline does not declare is refused before anything starts', async () => {
+    const result = await counted({ variables: 'ENV=prod\nDEPLOY_TARGET=eu' })
+    expect(result.exitCode).toBe(1)
+    expect(result.created).toBe(0)
+    expect(result.stdout).toMatch(/DEPLOY_TARGET is not a variable of the pipeline \(it declares ENV, VERSION\)/)
+    expect(result.outputs.run_id).toBeUndefined()
+  })
+
+  test('a variable a run cannot set (is_runtime false) is refused: the run would keep its stored value', async () => {
+    const result = await counted({ variables: 'REGION=eu-west-0' })
+    expect(result.exitCode).toBe(1)
+    expect(result.created).toBe(0)
+    expect(result.stdout).toMatch(/REGION is a constant of the pipeline/)
+  })
+
+  test('variables_check: warn starts anyway, warns, and the outputs show what the run really used', async () => {
+    const result = await counted({ variables: 'ENV=prod\nREGION=eu-west-0', variables_check: 'warn' })
+    expect(result.exitCode).toBe(0)
+    expect(result.created).toBe(1)
+    expect(result.stdout).toMatch(/::warning::variables: REGION is a constant of the pipeline: a run cannot change it; the pipeline will ignore it/)
+    const outputs = JSON.parse(result.outputs.outputs!) as Record<string, string>
+    // The loss the strict check prevents: REGION was sent, the run kept its own value.
+    expect(outputs).toMatchObject({ DEPLOYED_TO: 'prod', REGION: 'cn-north-4' })
+  })
+
+  test('branch on a pipeline that never ran: the code source comes from its definition', async () => {
+    const result = await counted({ pipeline_id: F.pipelines.neverRun, branch: 'release/2.0' })
+    expect(result.exitCode).toBe(0)
+    expect(result.created).toBe(1)
+    const source = emulator.getRun(result.outputs.run_id!)!.sources[0] as { type: string; params: Record<string, unknown> }
+    expect(source).toEqual({
+      type: 'code',
+      params: {
+        git_type: 'codehub',
+        git_url: 'https://codehub.example.invalid/emulator/app.git',
+        codehub_id: '2111669099',
+        default_branch: 'master',
+        build_params: { build_type: 'branch', target_branch: 'release/2.0', event_type: 'Manual' }
+      }
+    })
+  })
+
+  test('branch on a pipeline with no code source anywhere says what to do, and starts nothing', async () => {
+    const result = await counted({ pipeline_id: F.pipelines.noSource, tag: 'v2.0.0' })
+    expect(result.exitCode).toBe(1)
+    expect(result.created).toBe(0)
+    expect(result.stdout).toMatch(/Cannot set tag: the pipeline's definition names no code repository \(sources\) and no run of it shows one\. Add a code source/)
+  })
+
+  test('jobs by name: "Compile" becomes its identifier, and that job is the one that runs', async () => {
+    const result = await counted({ jobs: 'Compile' })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain(`jobs: Compile → ${SCENARIO_IDENTIFIERS.compileJob}`)
+    const run = emulator.getRun(result.outputs.run_id!)!
+    expect(run.chooseJobs).toEqual([SCENARIO_IDENTIFIERS.compileJob])
+    expect(ran(run.id)).toEqual({ Compile: 'COMPLETED', 'Unit test': 'UNSELECTED', Deploy: 'UNSELECTED' })
+  })
+
+  test('an unknown job name is an input error that lists every job with its id; nothing starts', async () => {
+    const result = await counted({ jobs: 'build' })
+    expect(result.exitCode).toBe(1)
+    expect(result.created).toBe(0)
+    expect(result.stdout).toContain(
+      `Input jobs: "build" is neither the id nor the name of a job of the pipeline; it has Build / Compile → ${SCENARIO_IDENTIFIERS.compileJob}, Build / Unit test → ${SCENARIO_IDENTIFIERS.unitTestJob}, Deploy / Deploy → ${SCENARIO_IDENTIFIERS.deployJob}`
+    )
+  })
+
+  test('outputs and artifacts come back: every step output, a clashing key under each step, the jar with its link', async () => {
+    const result = await counted({ variables: 'VERSION=2.0.0' })
+    expect(result.exitCode).toBe(0)
+    expect(JSON.parse(result.outputs.outputs!)).toEqual({
+      VERSION: '2.0.0',
+      'Compile / Maven build.STATUS': 'built',
+      'Unit test / Unit tests.STATUS': 'passed',
+      TESTS_RUN: '42',
+      DEPLOYED_TO: 'dev',
+      REGION: 'cn-north-4'
+    })
+    // file_size "0.90KB" is 922 bytes, as near as the answer says.
+    expect(JSON.parse(result.outputs.artifacts!)).toEqual([{ name: 'app-2.0.0.jar', size: 922, url: 'https://devrepo.example.invalid/artifacts/app-2.0.0.jar' }])
+  })
 })
 
 describe('secrets', () => {

@@ -884,3 +884,54 @@ describe('observability and shutdown', () => {
     agent.destroy()
   })
 })
+
+describe('definition, step outputs and artifacts (issue 13)', () => {
+  test('the definition declares the variables with is_runtime, the jobs by identifier (in a JSON string), and the code source', async () => {
+    const e = await start()
+    const r = await send(e, { path: `${BASE}/${F.pipelines.succeed}` })
+    expect(r.status).toBe(200)
+    expect(r.json.variables.map((v: any) => [v.name, v.is_runtime, v.value])).toEqual([
+      ['ENV', true, 'dev'],
+      ['VERSION', true, '1.0.0'],
+      ['REGION', false, 'cn-north-4']
+    ])
+    const jobs = JSON.parse(r.json.definition).stages.flatMap((stage: any) => stage.jobs.map((job: any) => [stage.name, job.name, job.id, job.identifier]))
+    expect(jobs).toEqual([
+      ['Build', 'Compile', '', SCENARIO_IDENTIFIERS.compileJob],
+      ['Build', 'Unit test', '', SCENARIO_IDENTIFIERS.unitTestJob],
+      ['Deploy', 'Deploy', '', SCENARIO_IDENTIFIERS.deployJob]
+    ])
+    expect(r.json.sources[0]).toMatchObject({ type: 'code', params: { git_type: 'codehub', git_url: expect.stringMatching(/^https:/) } })
+    expect((await send(e, { path: `${BASE}/${F.pipelines.noSource}` })).json.sources).toEqual([])
+  })
+
+  test('the loss a client must prevent: an unknown choose_jobs id selects nothing, yet the run "succeeds", having built nothing', async () => {
+    const e = await start()
+    const runId = await startRun(e, F.pipelines.succeed, { choose_jobs: ['build'] })
+    await readUntil(e, F.pipelines.succeed, runId, 'COMPLETED')
+    expect(e.getRun(runId)!.stages.flatMap(stage => stage.jobs.map(job => job.status))).toEqual(['UNSELECTED', 'UNSELECTED', 'UNSELECTED'])
+    expect((await send(e, { path: `${BASE}/${F.pipelines.succeed}/pipeline-runs/${runId}/artifacts` })).json).toEqual({ artifacts: [] })
+  })
+
+  test('the loss a client must prevent: a variable not set at run time, or undeclared, is ignored; step outputs show the values used', async () => {
+    const e = await start()
+    const runId = await startRun(e, F.pipelines.succeed, { variables: [{ name: 'ENV', value: 'prod' }, { name: 'REGION', value: 'eu-west-0' }, { name: 'NOPE', value: 'x' }] })
+    await readUntil(e, F.pipelines.succeed, runId, 'COMPLETED')
+    const deployStep = (await detail(e, F.pipelines.succeed, runId)).stages[1].jobs[0].steps[0].id
+    const r = await send(e, { path: `${BASE}/${F.pipelines.succeed}/pipeline-runs/${runId}/steps/outputs?step_run_ids=${deployStep}` })
+    expect(r.json.step_outputs).toEqual([{ step_run_id: deployStep, output_result: [{ key: 'DEPLOYED_TO', value: 'prod' }, { key: 'REGION', value: 'cn-north-4' }] }])
+    expect((await send(e, { path: `${BASE}/${F.pipelines.succeed}/pipeline-runs/${runId}/steps/outputs` })).status).toBe(400)
+  })
+
+  test('artifacts: what COMPLETED jobs uploaded, with an https download link', async () => {
+    const e = await start()
+    const runId = await startRun(e, F.pipelines.succeed, { variables: [{ name: 'VERSION', value: '3.1.0' }] })
+    const path = `${BASE}/${F.pipelines.succeed}/pipeline-runs/${runId}/artifacts`
+    expect((await send(e, { path })).json).toEqual({ artifacts: [] })
+    await readUntil(e, F.pipelines.succeed, runId, 'COMPLETED')
+    const r = await send(e, { path })
+    expect(r.json.artifacts).toEqual([
+      expect.objectContaining({ name: 'app-3.1.0.jar', file_size: '0.90KB', artifact_download_url_with_id: 'https://devrepo.example.invalid/artifacts/app-3.1.0.jar' })
+    ])
+  })
+})

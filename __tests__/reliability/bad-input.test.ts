@@ -17,6 +17,11 @@ interface BadInput {
   scenario?: Scenario
   /** Pieces of a value that is not a secret (so nothing masks it) but holds one: never printed. */
   unprinted?: string[]
+  /**
+   * The reads a case needs before it can tell the input is wrong (default none). A job given by
+   * name is looked up among the pipeline's jobs, so it costs the definition read.
+   */
+  reads?: RegExp[]
 }
 
 const LONG = 'x'.repeat(961)
@@ -86,7 +91,8 @@ const CASES: BadInput[] = [
   { ...C, title: 'a JSON variable that is an object', input: 'variables', set: { variables: '{"A": {"nested": true}}' } },
   { ...C, title: 'branch and tag together', input: 'tag', set: { branch: 'main', tag: 'v1.0.0' } },
   { ...C, title: 'a branch name with ".."', input: 'branch', set: { branch: 'feature..x' } },
-  { ...C, title: 'a job id with a space', input: 'jobs', set: { jobs: 'build job' } },
+  // Not an id, so a name: looked up in the pipeline's definition (one read), then refused as unknown.
+  { ...C, title: 'a job that is neither an id nor a job name', input: 'jobs', set: { jobs: 'build job' }, reads: [/^GET \/v5\/\w{32}\/api\/pipelines\/\w{32}\?$/] },
 
   ...common('codearts-pac', FLAVOURS['codearts-pac'].placeholderRunId),
   { ...P, title: 'no domain_id', input: 'domain_id', set: { domain_id: '' } },
@@ -146,7 +152,7 @@ const CASES: BadInput[] = [
   { ...B, title: 'a console_url over http://', input: 'console_url', set: { console_url: 'http://devops.example.com' } }
 ]
 
-describe('bad input: one message naming the input, and not a single request', () => {
+describe('bad input: one message naming the input, and not a single request (but the reads a case needs)', () => {
   test('the table covers every provider, at least 80 cases in all', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(80)
     expect(new Set(CASES.map(c => c.flavour.split('-')[0]))).toEqual(new Set(['codearts', 'yunxiao', 'bkci']))
@@ -164,7 +170,9 @@ describe('bad input: one message naming the input, and not a single request', ()
       expect({ exitCode: ran.exitCode, errors: errors.length }).toEqual({ exitCode: 1, errors: 1 })
       expect(errors[0]).toMatch(new RegExp(`^::error::Input ${bad.input}: \\S`))
       expect(ran.stdout + ran.stderr).not.toMatch(STACK_TRACE)
-      expect(world.requestLines()).toEqual([])
+      const requests = world.requestLines()
+      expect(requests).toHaveLength(bad.reads?.length ?? 0)
+      bad.reads?.forEach((read, index) => expect(requests[index]).toMatch(read))
       expect(ran.outputs).toEqual({})
       expect(ran.leaks).toEqual([])
       for (const piece of bad.unprinted ?? []) expect(ran.stdout + ran.stderr).not.toContain(piece)

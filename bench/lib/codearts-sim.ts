@@ -59,7 +59,9 @@ export interface SimCounts {
   list: number
 }
 
-const BASE_PATH = /^\/v5\/([^/]+)\/api\/pipelines\/([^/]+)\/(run|pipeline-runs\/detail|pipeline-runs\/list)$/
+// Also the pipeline's definition (no suffix: read before a start to check it) and an ended run's
+// step outputs and artifacts (read once after it): answered, empty, so the step behaves as on the service.
+const BASE_PATH = /^\/v5\/([^/]+)\/api\/pipelines\/([^/]+)(?:\/(run|pipeline-runs\/detail|pipeline-runs\/list|pipeline-runs\/[^/]+\/steps\/outputs|pipeline-runs\/[^/]+\/artifacts))?$/
 
 export class CodeArtsSim {
   readonly counts: SimCounts = { start: 0, detail: 0, list: 0 }
@@ -104,6 +106,9 @@ export class CodeArtsSim {
     }
     if (request.headers['X-Auth-Token'] !== this.options.token) return reply(401, { error_code: 'APIGW.0301', error_msg: 'Incorrect IAM authentication information' })
     const now = this.options.clock.now()
+    if (match[3] === undefined) return reply(200, { id: this.options.pipelineId, variables: [], definition: JSON.stringify({ stages: [] }), sources: [] })
+    if (match[3].endsWith('/steps/outputs')) return reply(200, { step_outputs: [] })
+    if (match[3].endsWith('/artifacts')) return reply(200, { artifacts: [] })
     switch (match[3]) {
       case 'run':
         return this.start(now)

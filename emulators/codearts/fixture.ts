@@ -1,5 +1,5 @@
 // The fixed world tests, the demo and benchmarks share. Every value is obviously fake.
-import type { CodeArtsEmulatorOptions, PipelineConfig } from './options.js'
+import type { CodeArtsEmulatorOptions, EmulatedVariable, PipelineConfig } from './options.js'
 
 export const DEMO_FIXTURE = {
   /** The CodeArts project (32 chars) that owns the five scenario pipelines. */
@@ -17,8 +17,21 @@ export const DEMO_FIXTURE = {
     queued: 'emuPipelineQueued000000000000000',
     long: 'emuPipelineLong00000000000000000',
     /** Plays `succeed`, in otherProjectId. */
-    other: 'emuPipelineOther0000000000000000'
+    other: 'emuPipelineOther0000000000000000',
+    /** Plays `succeed`; no test starts it, so it never ran: its code source is in its definition only. */
+    neverRun: 'emuPipelineNeverRun0000000000000',
+    /** Plays `succeed`, with no code source in its definition (and it never ran either). */
+    noSource: 'emuPipelineNoSource0000000000000'
   },
+  /**
+   * The custom variables of every v5 demo pipeline (ShowPipelineDetail `variables[]`): ENV and
+   * VERSION are set at run time; REGION is not, so a run keeps cn-north-4 whatever it is sent.
+   */
+  variables: [
+    { name: 'ENV', value: 'dev', isRuntime: true },
+    { name: 'VERSION', value: '1.0.0', isRuntime: true },
+    { name: 'REGION', value: 'cn-north-4', isRuntime: false }
+  ],
   /** Accepted in X-Auth-Token. */
   token: 'emulator-iam-token-valid-0001',
   /** Answered with 401 "The token must be updated." */
@@ -53,13 +66,16 @@ export const DEMO_FIXTURE = {
 
 function demoPipelines(): PipelineConfig[] {
   const { projectId, otherProjectId, pipelines } = DEMO_FIXTURE
+  const variables: EmulatedVariable[] = DEMO_FIXTURE.variables.map(variable => ({ ...variable }))
   return [
-    { id: pipelines.succeed, projectId, name: 'emulator-succeed', scenario: 'succeed' },
-    { id: pipelines.fail, projectId, name: 'emulator-fail', scenario: 'fail' },
-    { id: pipelines.gate, projectId, name: 'emulator-gate', scenario: 'gate' },
-    { id: pipelines.queued, projectId, name: 'emulator-queued', scenario: 'queued' },
-    { id: pipelines.long, projectId, name: 'emulator-long', scenario: 'long' },
-    { id: pipelines.other, projectId: otherProjectId, name: 'emulator-other-project', scenario: 'succeed' },
+    { id: pipelines.succeed, projectId, name: 'emulator-succeed', scenario: 'succeed', variables },
+    { id: pipelines.fail, projectId, name: 'emulator-fail', scenario: 'fail', variables },
+    { id: pipelines.gate, projectId, name: 'emulator-gate', scenario: 'gate', variables },
+    { id: pipelines.queued, projectId, name: 'emulator-queued', scenario: 'queued', variables },
+    { id: pipelines.long, projectId, name: 'emulator-long', scenario: 'long', variables },
+    { id: pipelines.other, projectId: otherProjectId, name: 'emulator-other-project', scenario: 'succeed', variables },
+    { id: pipelines.neverRun, projectId, name: 'emulator-never-run', scenario: 'succeed', variables },
+    { id: pipelines.noSource, projectId, name: 'emulator-no-source', scenario: 'succeed', variables, sources: [] },
     ...(['succeed', 'fail', 'gate', 'long'] as const).map(scenario => ({
       id: DEMO_FIXTURE.pac.pipelines[scenario],
       projectId,

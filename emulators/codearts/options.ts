@@ -31,6 +31,22 @@ export interface PipelineConfig {
    * pipeline is reached through the v6 actions paths only.
    */
   pac?: { repositoryUrl: string; filePath: string }
+  /**
+   * The custom variables of the pipeline's definition (ShowPipelineDetail `variables[]`). A run
+   * sets only the `isRuntime` ones; any other name it sends is ignored and the stored value stays.
+   */
+  variables?: EmulatedVariable[]
+  /** The definition's `sources[]`; default: one CodeHub repository. `[]`: a pipeline without a code source. */
+  sources?: unknown[]
+}
+
+/** A custom variable as ShowPipelineDetail declares it (is_runtime, is_secret, type, value). */
+export interface EmulatedVariable {
+  name: string
+  value: string
+  isRuntime: boolean
+  isSecret?: boolean
+  type?: 'string' | 'enum' | 'autoIncrement'
 }
 
 /**

@@ -12,6 +12,8 @@ import { parseRunRequest } from './run-body.js'
 import type { RouteMatch } from './routes.js'
 import { handlePac, type PacContext } from './pac-handlers.js'
 import { handleStepLog, type LogSettings } from './log-handlers.js'
+import { renderArtifacts, renderPipeline, renderStepOutputs } from './chain-handlers.js'
+import { isChainOperation } from './routes.js'
 import {
   QUEUED_BY_PIPELINE_LIMIT,
   QUEUED_BY_TENANT_LIMIT,
@@ -166,6 +168,10 @@ export function handleApi(route: RouteMatch, request: ApiRequest, ctx: ApiContex
   }
   const pipeline = resolvePipeline(route, ctx)
   if (isVendorError(pipeline)) return errorResponse(pipeline, request.requestId)
+  if (isChainOperation(route.op)) {
+    const answer = handleChain(route, pipeline, request, ctx)
+    return isVendorError(answer) ? errorResponse(answer, request.requestId) : answer
+  }
   let result: ApiResponse | VendorError
   switch (route.op) {
     case 'run':
@@ -192,4 +198,13 @@ export function handleApi(route: RouteMatch, request: ApiRequest, ctx: ApiContex
       break
   }
   return isVendorError(result) ? errorResponse(result, request.requestId) : result
+}
+
+/** The definition, step outputs and artifacts (chain-handlers.ts); a GitCode (v6) pipeline has no v5 definition here. */
+function handleChain(route: RouteMatch, pipeline: PipelineConfig, request: ApiRequest, ctx: ApiContext): ApiResponse | VendorError {
+  const render = ctx.renderContext(pipeline)
+  if (route.op === 'pipeline') return renderPipeline(pipeline, render.consoleUrl)
+  const run = findRun(route.runId ?? '', pipeline, ctx)
+  if (isVendorError(run)) return run
+  return route.op === 'outputs' ? renderStepOutputs(run, pipeline, request, render.now) : renderArtifacts(run, pipeline)
 }

@@ -8,8 +8,8 @@ import { type RunState, isTerminal } from '../runs/types.js'
 import type { ApiContext } from './handlers.js'
 import { type ApiRequest, type ApiResponse, isVendorError } from './api-types.js'
 import { readJsonObject, type JsonObject } from './json-body.js'
-import type { RouteMatch } from './routes.js'
-import { VendorError, invalidParameter, pipelineNotFound, runAlreadyEnded, runNotFound, runNotRetryable } from './vendor-errors.js'
+import { isChainOperation, type RouteMatch } from './routes.js'
+import { VendorError, invalidParameter, pipelineNotFound, routeNotFound, runAlreadyEnded, runNotFound, runNotRetryable } from './vendor-errors.js'
 
 export interface PacContext {
   domainId: string
@@ -151,6 +151,8 @@ function handleLog(route: RouteMatch, request: ApiRequest, ctx: ApiContext): Api
 
 export function handlePac(route: RouteMatch, request: ApiRequest, ctx: ApiContext, pac: PacContext): ApiResponse | VendorError {
   if (route.domainId !== pac.domainId) return domainMismatch()
+  // The definition, outputs and artifacts routes are v5 only: the router never gives them a v6 path.
+  if (isChainOperation(route.op)) return routeNotFound()
   switch (route.op) {
     case 'run':
       return handleRun(request, ctx, pac)

@@ -4,9 +4,15 @@
 // unpublished API for the gateway (APIGW.0101). A trailing '/' does not match: the SDKs send
 // the path without it (the '/' only exists in the canonical URI).
 
-export type Operation = 'run' | 'retry' | 'stop' | 'detail' | 'list' | 'log' | 'projects'
+export type Operation = 'run' | 'retry' | 'stop' | 'detail' | 'list' | 'log' | 'projects' | ChainOperation
 
-export const OPERATIONS: readonly Operation[] = ['run', 'retry', 'stop', 'detail', 'list', 'log', 'projects']
+/** The pipeline definition, a run's step outputs and its artifacts (chain-handlers.ts). */
+export type ChainOperation = 'pipeline' | 'outputs' | 'artifacts'
+
+export const OPERATIONS: readonly Operation[] = ['run', 'retry', 'stop', 'detail', 'list', 'log', 'projects', 'pipeline', 'outputs', 'artifacts']
+
+export const isChainOperation = (op: Operation): op is ChainOperation => op === 'pipeline' || op === 'outputs' || op === 'artifacts'
+
 
 export interface RouteMatch {
   op: Operation
@@ -56,9 +62,16 @@ const PAC_ROUTES: { op: Operation; method: string; pattern: RegExp; ids: ('pipel
   { op: 'detail', method: 'GET', pattern: new RegExp(`${ACTIONS}/${SEG}/${SEG}$`), ids: ['pipelineId', 'runId'] }
 ]
 
+// ShowPipelineDetail, ShowStepOutputs, ShowPipelineArtifacts (reference/next-capabilities.md §4).
+const CHAIN_ROUTES: { op: ChainOperation; method: string; pattern: RegExp }[] = [
+  { op: 'pipeline', method: 'GET', pattern: new RegExp(`${PREFIX}$`) },
+  { op: 'outputs', method: 'GET', pattern: new RegExp(`${PREFIX}/pipeline-runs/${SEG}/steps/outputs$`) },
+  { op: 'artifacts', method: 'GET', pattern: new RegExp(`${PREFIX}/pipeline-runs/${SEG}/artifacts$`) }
+]
+
 export function matchRoute(method: string, path: string): RouteMatch | undefined {
   if (method.toUpperCase() === 'GET' && path === '/v3/projects') return { op: 'projects', api: 'iam', projectId: '', pipelineId: '' }
-  for (const route of ROUTES) {
+  for (const route of [...ROUTES, ...CHAIN_ROUTES]) {
     if (route.method !== method.toUpperCase()) continue
     const m = route.pattern.exec(path)
     if (!m || m[1] === undefined || m[2] === undefined) continue

@@ -21,15 +21,42 @@ export const IDENTIFIERS = {
 } as const
 
 const checkout: StepTemplate = { name: 'Checkout', task: 'official_devcloud_checkout', businessType: 'Normal' }
-const compile: StepTemplate = { name: 'Maven build', task: 'official_devcloud_mavenBuild', businessType: 'Build' }
-const unitTest: StepTemplate = { name: 'Unit tests', task: 'official_devcloud_unitTest', businessType: 'Test' }
-const deploy: StepTemplate = { name: 'Deploy to CCE', task: 'official_devcloud_cceDeploy', businessType: 'Deploy' }
+// Step outputs: two steps write STATUS, so a client must keep both values apart; the others echo
+// the run's variables, so what a run really used (not what it was sent) can be read back.
+const compile: StepTemplate = {
+  name: 'Maven build',
+  task: 'official_devcloud_mavenBuild',
+  businessType: 'Build',
+  outputs: [
+    { key: 'VERSION', value: '${VERSION}' },
+    { key: 'STATUS', value: 'built' }
+  ]
+}
+const unitTest: StepTemplate = {
+  name: 'Unit tests',
+  task: 'official_devcloud_unitTest',
+  businessType: 'Test',
+  outputs: [
+    { key: 'STATUS', value: 'passed' },
+    { key: 'TESTS_RUN', value: '42' }
+  ]
+}
+const deploy: StepTemplate = {
+  name: 'Deploy to CCE',
+  task: 'official_devcloud_cceDeploy',
+  businessType: 'Deploy',
+  outputs: [
+    { key: 'DEPLOYED_TO', value: '${ENV}' },
+    { key: 'REGION', value: '${REGION}' }
+  ]
+}
 
 function buildStage(failingStep?: StepTemplate): StageTemplate {
   const compileJob: JobTemplate = {
     name: 'Compile',
     identifier: IDENTIFIERS.compileJob,
-    steps: [checkout, failingStep ?? compile]
+    steps: [checkout, failingStep ?? compile],
+    artifacts: [{ name: 'app-${VERSION}.jar', fileSize: '0.90KB', downloadUrl: 'https://devrepo.example.invalid/artifacts/app-${VERSION}.jar' }]
   }
   const unitTestJob: JobTemplate = { name: 'Unit test', identifier: IDENTIFIERS.unitTestJob, steps: [checkout, unitTest] }
   return { name: 'Build', identifier: IDENTIFIERS.buildStage, jobs: [compileJob, unitTestJob] }

@@ -35,6 +35,8 @@ export interface StepTemplate {
   failMessage?: string
   /** A manual review: the job, stage and run pause until approve() is called. */
   gate?: boolean
+  /** What the step writes as step outputs once it ran; `${NAME}` is the run's value of variable NAME. */
+  outputs?: { key: string; value: string }[]
 }
 
 export interface JobTemplate {
@@ -42,6 +44,8 @@ export interface JobTemplate {
   /** Stable job identifier, what choose_jobs names (the apidef example is timestamp + UUID). */
   identifier: string
   steps: StepTemplate[]
+  /** What the job uploads when it completes (ShowPipelineArtifacts); `${NAME}` as in step outputs. */
+  artifacts?: { name: string; fileSize: string; downloadUrl: string }[]
 }
 
 export interface StageTemplate {

@@ -15,6 +15,9 @@ import { describeProjectScope } from '../codearts/iam-project.js'
  * GitCode pipelines ("PAC") through the CodeArts v6 API (reference/huawei-codearts.md §3). Same
  * hosts, signing and error dialect as `codearts`; runs are addressed by pipeline id and run id,
  * and a new run is started from a repository and its pipeline file.
+ *
+ * No readResults: the v6 API documents no step outputs and no artifacts (reference/next-capabilities.md
+ * §0, §4: "GitCode v6: none documented"), so the core sets `outputs` to {} and no `artifacts`.
  */
 export class CodeArtsPacProvider implements Provider {
   readonly displayName = 'Huawei CodeArts GitCode pipeline'

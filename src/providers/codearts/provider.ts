@@ -2,7 +2,7 @@ import { RelayError } from '../../core/errors.js'
 import { silentLogger, type Logger } from '../../core/log.js'
 import type { VendorClient } from '../../core/vendor-client.js'
 import type { CodeArtsSettings } from '../../inputs/index.js'
-import type { CallOptions, CancelOutcome, JobState, LogCursor, LogPage, Provider, RetryRequest, RunRef, RunState, StartRequest, StepState } from '../types.js'
+import type { CallOptions, CancelOutcome, JobState, LogCursor, LogPage, PipelineDeclaration, Provider, RetryRequest, RunRef, RunResults, RunState, StartRequest, StepState } from '../types.js'
 import { LOOKUP_SKEW_MS, markedMessage } from '../mark.js'
 import { arrayOf, numberOf, record, stringOf, timeOf } from '../json.js'
 import { partStatus, runStatus } from './status.js'
@@ -12,6 +12,8 @@ import { ID_FORMS, optionalId, pathSegment } from '../ids.js'
 import { chooseRunUrl } from '../run-url.js'
 import { readStepLogPage, readStepLogTail, type StepLogAddress } from './step-logs.js'
 import { describeProjectScope } from './iam-project.js'
+import { codeSourceIn, declarationOf } from './definition.js'
+import { artifactsIn, mergeOutputs, producedIn, ranSteps } from './results.js'
 
 /**
  * Huawei Cloud CodeArts Pipeline, v5 API (reference/huawei-codearts.md §1).
@@ -20,6 +22,8 @@ import { describeProjectScope } from './iam-project.js'
 export class CodeArtsProvider implements Provider {
   readonly displayName = 'Huawei CodeArts Pipeline'
   private readonly pipelinePath: string
+  /** The pipeline definition, read once: the start check and the code source both need it. */
+  private definitionRead?: Promise<Record<string, unknown>>
 
   constructor(
     private readonly settings: CodeArtsSettings,
@@ -168,10 +172,67 @@ export class CodeArtsProvider implements Provider {
     }
   }
 
-  /** The pipeline's code sources with the branch or tag to build, taken from its latest run. */
+  /** What the pipeline declares (variables, jobs), from its definition (definition.ts). */
+  async describePipeline(): Promise<PipelineDeclaration> {
+    return declarationOf(await this.readDefinition())
+  }
+
+  /**
+   * Step outputs and artifacts of an ended run (results.ts): the run detail for its steps, one
+   * outputs read per step that ran (whether step_run_ids takes a list, and in which form, is not
+   * documented: one id per read works either way), then the artifacts. v5 does not count attempts.
+   */
+  async readResults(run: RunRef): Promise<RunResults> {
+    const steps = ranSteps(record(await this.readDetail(run.runId)))
+    const asked = steps.slice(0, MAX_OUTPUT_STEPS)
+    if (steps.length > asked.length) this.log.warning(`outputs: run ${run.runId} has ${steps.length} steps that ran; the outputs of the first ${MAX_OUTPUT_STEPS} are read`)
+    const answers: { step: (typeof steps)[number]; answer: unknown }[] = []
+    for (const step of asked) {
+      const answer = await this.client.send({
+        method: 'GET',
+        path: `${this.runPath(run)}/steps/outputs`,
+        query: { step_run_ids: step.id },
+        intent: 'read',
+        action: `read the outputs of step ${step.id} of run ${run.runId}`
+      })
+      answers.push({ step, answer })
+    }
+    const { produced, unnamed } = producedIn(answers)
+    if (unnamed > 0) this.log.warning(`outputs: run ${run.runId} has ${unnamed} step output${unnamed === 1 ? '' : 's'} without a key; left out`)
+    const artifacts = await this.client.send({ method: 'GET', path: `${this.runPath(run)}/artifacts`, intent: 'read', action: `list the artifacts of run ${run.runId}` })
+    return { outputs: mergeOutputs(produced), artifacts: artifactsIn(artifacts) }
+  }
+
+  private readDefinition(): Promise<Record<string, unknown>> {
+    this.definitionRead ??= this.client
+      .send({ method: 'GET', path: this.pipelinePath, intent: 'read', action: "read the pipeline's definition" })
+      .then(answer => record(answer))
+    return this.definitionRead
+  }
+
+  /**
+   * The pipeline's code sources with the branch or tag to build: the code source of its definition,
+   * which a pipeline has before it ever ran, else the one its latest run shows.
+   */
   private async sourcesFor(request: StartRequest): Promise<unknown[]> {
     const input = request.branch !== undefined ? 'branch' : 'tag'
-    const noSource = `Cannot set ${input}: the pipeline has no run showing its code source yet. Run it once from the console, or leave branch and tag empty to build its default`
+    const noSource = `Cannot set ${input}: the pipeline's definition names no code repository (sources) and no run of it shows one. Add a code source to the pipeline in the CodeArts console (edit the pipeline, Code Source), or leave branch and tag empty to build what the pipeline builds by default`
+    // A definition that cannot be read is not the end: the latest run may still show the source.
+    const first = codeSourceIn(await this.readDefinition().catch(() => ({}))) ?? (await this.latestRunSource(noSource))
+    if (first === undefined) throw new RelayError('client', noSource)
+    const params = record(first.params)
+    const buildParams =
+      request.branch !== undefined
+        ? { build_type: 'branch', target_branch: request.branch, event_type: 'Manual' }
+        : { build_type: 'tag', tag: request.tag, event_type: 'Manual' }
+    // Only the first (main) repository is switched; others keep what the pipeline says.
+    const keep = ['git_type', 'git_url', 'alias', 'codehub_id', 'default_branch', 'endpoint_id']
+    const kept = Object.fromEntries(keep.filter(key => params[key] !== undefined && params[key] !== '').map(key => [key, params[key]]))
+    return [{ type: 'code', params: { ...kept, build_params: buildParams } }]
+  }
+
+  /** The code source the pipeline's latest run shows, if it has run. */
+  private async latestRunSource(noSource: string): Promise<Record<string, unknown> | undefined> {
     let latest: Record<string, unknown>
     try {
       latest = record(
@@ -187,19 +248,12 @@ export class CodeArtsProvider implements Provider {
       if (error instanceof RelayError && error.kind === 'not_found' && error.hint === undefined) throw new RelayError('client', noSource)
       throw error
     }
-    const first = arrayOf(latest.sources).find(source => source.type === 'code')
-    if (first === undefined) throw new RelayError('client', noSource)
-    const params = record(first.params)
-    const buildParams =
-      request.branch !== undefined
-        ? { build_type: 'branch', target_branch: request.branch, event_type: 'Manual' }
-        : { build_type: 'tag', tag: request.tag, event_type: 'Manual' }
-    // Only the first (main) repository is switched; others keep what the pipeline says.
-    const keep = ['git_type', 'git_url', 'alias', 'codehub_id', 'default_branch', 'endpoint_id']
-    const kept = Object.fromEntries(keep.filter(key => params[key] !== undefined && params[key] !== '').map(key => [key, params[key]]))
-    return [{ type: 'code', params: { ...kept, build_params: buildParams } }]
+    return codeSourceIn(latest)
   }
 }
+
+/** A run's outputs are read step by step: a bound on the reads, for a pipeline of hundreds of steps. */
+const MAX_OUTPUT_STEPS = 100
 
 const LISTED_RUN_ID = { vendor: 'CodeArts', field: 'pipeline_run_id in the run list' }
 
