@@ -40,6 +40,16 @@ describe('VendorClient', () => {
     expect(transport.requests).toHaveLength(2)
   })
 
+  test('a write whose prepare step failed in a way that looks unclear (a timeout) is still known not to have been sent', async () => {
+    const transport = new FakeTransport()
+    const { vendor } = client(transport, new FakeClock(), undefined, async () => {
+      throw new RelayError('timeout', 'IAM did not answer')
+    })
+    const error = (await vendor.send({ method: 'POST', path: '/run', body: {}, intent: 'write', action: 'start a run' }).catch((thrown: unknown) => thrown)) as RelayError
+    expect(error).toMatchObject({ kind: 'timeout', message: 'IAM did not answer', notSent: true })
+    expect(transport.requests).toHaveLength(0)
+  })
+
   test('query values are RFC 3986 encoded (space as %20), under the base path', async () => {
     const transport = new FakeTransport().on('GET /base/x', json(200, {}))
     await client(transport).vendor.send({ method: 'GET', path: '/x', query: { 'a b': 'c d*~', q: 'ä' }, intent: 'read', action: 'read x' })

@@ -54,7 +54,14 @@ export class VendorClient {
 
   async send(request: ApiRequest): Promise<unknown> {
     const { clock, log, signal, dialect } = this.deps
-    await dialect.prepare?.(request)
+    try {
+      await dialect.prepare?.(request)
+    } catch (thrown) {
+      // What the request needs first (the IAM project look-up) failed, so the request itself was never
+      // sent: a start is not in doubt, whatever the look-up's own failure was.
+      const error = toRelayError(thrown)
+      throw error.notSent ? error : new RelayError(error.kind, error.message, { status: error.status, vendorCode: error.vendorCode, requestId: error.requestId, hint: error.hint, retryAfterMs: error.retryAfterMs, cause: error, notSent: true })
+    }
     const policy = policyFor(request)
     return withRetries(() => this.attempt(request), {
       intent: request.intent,

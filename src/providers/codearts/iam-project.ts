@@ -94,11 +94,12 @@ class IamProjectLookup implements ProjectScope {
     const projects = arrayOf(answer.projects)
     const giveIt = 'give iam_project_id: the project id of the region, under My Credentials > API Credentials in the Huawei Cloud console'
     if (projects.length === 0) {
-      throw new RelayError('client', `IAM at ${iamEndpoint} has no project named ${region} for these credentials: check region, or ${giveIt}`)
+      // 'auth': these credentials cannot be scoped to the region, which every CodeArts request needs.
+      throw new RelayError('auth', `IAM at ${iamEndpoint} has no project named ${region} for these credentials: check region, or ${giveIt}`)
     }
     const ids = projects.map(project => stringOf(project.id) ?? '?')
     if (projects.length > 1) {
-      throw new RelayError('client', `IAM at ${iamEndpoint} answered with ${projects.length} projects named ${region} (${ids.join(', ')}): ${giveIt}, to say which one`)
+      throw new RelayError('auth', `IAM at ${iamEndpoint} answered with ${projects.length} projects named ${region} (${ids.join(', ')}): ${giveIt}, to say which one`)
     }
     const id = ids[0] ?? '?'
     // Vendor text that becomes a header: only in the documented form of a project id.
