@@ -1,0 +1,114 @@
+/**
+ * Each provider (and API flavour) as the security suite sees it: its emulator behind the hostile
+ * proxy, inputs pointing at the proxy, which request starts a run, which request paths are
+ * legitimate, and the wire names of the fields an attacker would poison.
+ */
+import { DEMO_FIXTURE as BK, startBkciEmulator } from '../../emulators/bkci/index.js'
+import { DEMO_FIXTURE as CA, startCodeArtsEmulator } from '../../emulators/codearts/index.js'
+import { DEMO_FIXTURE as YX, startYunxiaoEmulator } from '../../emulators/yunxiao/index.js'
+import { startHostileVendor, type HostileVendor, type SeenRequest } from './hostile-vendor.js'
+
+export type VendorName = 'codearts' | 'codearts-pac' | 'yunxiao-openapi' | 'yunxiao-pop' | 'bkci-v4' | 'bkci-v3'
+export type Scenario = 'succeed' | 'fail' | 'long'
+
+export interface Vendor {
+  readonly name: VendorName
+  readonly proxy: HostileVendor
+  inputs(scenario: Scenario, extra?: Record<string, string>): Record<string, string>
+  runsCreated(): number
+  /** The request that starts a run. */
+  isStart(request: SeenRequest): boolean
+  /** Every legitimate request path starts with one of these (after the proxy's origin). */
+  readonly pathPrefixes: readonly string[]
+  /** Wire field names: the run id in the start answer, a job's display name, its message, the run status. */
+  readonly fields: { runId: string; jobName: string; jobMessage: string; status: string; url?: string; runNumber?: string }
+  readonly secrets: readonly string[]
+  close(): Promise<void>
+}
+
+const path = (request: SeenRequest): string => request.target.split('?')[0] ?? ''
+const COMMON = { poll_interval: '100ms', request_timeout: '3s', timeout: '20s' }
+
+export async function startVendor(name: VendorName): Promise<Vendor> {
+  switch (name) {
+    case 'codearts':
+    case 'codearts-pac': {
+      const emulator = await startCodeArtsEmulator({ advance: 'per-read' })
+      const proxy = await startHostileVendor(emulator.url)
+      const pac = name === 'codearts-pac'
+      return {
+        name,
+        proxy,
+        inputs(scenario, extra = {}) {
+          const credentials = { access_key_id: CA.accessKey.accessKeyId, access_key_secret: CA.accessKey.secretAccessKey }
+          if (!pac) return { provider: 'codearts', project_id: CA.projectId, pipeline_id: CA.pipelines[scenario], endpoint: proxy.url, ...credentials, ...COMMON, ...extra }
+          const target = (extra.operation ?? 'run') === 'run' ? { repository_url: CA.pac.repositoryUrl, pipeline_file: CA.pac.files[scenario] } : { pipeline_id: CA.pac.pipelines[scenario] }
+          return { provider: 'codearts-pac', domain_id: CA.domainId, endpoint: proxy.url, gitcode_token: CA.pac.gitcodeToken, ...credentials, ...target, ...COMMON, ...extra }
+        },
+        runsCreated: () => emulator.stats.runsCreated,
+        isStart: request => request.method === 'POST' && (pac ? /\/api\/pac\/pipelines\/actions\/run$/ : /\/api\/pipelines\/[^/]+\/run$/).test(path(request)),
+        pathPrefixes: pac ? [`/v6/${CA.domainId}/api/pac/pipelines/actions`] : [`/v5/${CA.projectId}/api/pipelines/`],
+        fields: pac
+          ? { runId: 'pipeline_run_id', jobName: 'name', jobMessage: 'message', status: 'status', runNumber: 'run_number' }
+          : { runId: 'pipeline_run_id', jobName: 'name', jobMessage: 'message', status: 'status', url: 'detail_url', runNumber: 'run_number' },
+        secrets: [CA.accessKey.accessKeyId, CA.accessKey.secretAccessKey, CA.pac.gitcodeToken],
+        close: async () => {
+          await proxy.close()
+          await emulator.close()
+        }
+      }
+    }
+    case 'yunxiao-openapi':
+    case 'yunxiao-pop': {
+      const emulator = await startYunxiaoEmulator({ advance: 'per-read' })
+      const proxy = await startHostileVendor(emulator.url)
+      const openapi = name === 'yunxiao-openapi'
+      const credentials = openapi ? { token: YX.token } : { access_key_id: YX.accessKey.accessKeyId, access_key_secret: YX.accessKey.accessKeySecret }
+      return {
+        name,
+        proxy,
+        inputs: (scenario, extra = {}) => ({ provider: 'yunxiao', organization_id: YX.organizationId, pipeline_id: String(YX.pipelines[scenario]), endpoint: proxy.url, ...credentials, ...COMMON, ...extra }),
+        runsCreated: () => emulator.stats.runsCreated,
+        isStart: request => request.method === 'POST' && /\/pipelines\/[^/]+\/(runs|run)$/.test(path(request)),
+        pathPrefixes: openapi ? [`/oapi/v1/flow/organizations/${YX.organizationId}/pipelines/`] : [`/organization/${YX.organizationId}/pipelines/`, `/organizations/${YX.organizationId}/pipelines/`],
+        fields: { runId: 'pipelineRunId', jobName: 'name', jobMessage: 'message', status: 'status' },
+        secrets: [YX.token, YX.accessKey.accessKeyId, YX.accessKey.accessKeySecret],
+        close: async () => {
+          await proxy.close()
+          await emulator.close()
+        }
+      }
+    }
+    case 'bkci-v4':
+    case 'bkci-v3': {
+      const emulator = await startBkciEmulator({ advance: 'per-read' })
+      const proxy = await startHostileVendor(emulator.url)
+      const api = name === 'bkci-v4' ? 'v4' : 'v3'
+      return {
+        name,
+        proxy,
+        inputs: (scenario, extra = {}) => ({
+          provider: 'bkci',
+          api,
+          endpoint: `${proxy.url}${BK.basePath}`,
+          project_id: BK.projectId,
+          pipeline_id: BK.pipelines[scenario],
+          app_code: BK.app.appCode,
+          app_secret: BK.app.appSecret,
+          username: BK.username,
+          ...COMMON,
+          ...extra
+        }),
+        runsCreated: () => emulator.stats.runsCreated,
+        isStart: request => request.method === 'POST' && /(build_start|\/builds\/start)$/.test(path(request)),
+        pathPrefixes: api === 'v4' ? [`${BK.basePath}/v4/apigw-app/projects/${BK.projectId}/`, `${BK.basePath}/v4/apigw-user/projects/${BK.projectId}/`] : [`${BK.basePath}/apigw-app/v3/projects/${BK.projectId}/pipelines/`, `${BK.basePath}/apigw-user/v3/projects/${BK.projectId}/pipelines/`],
+        fields: { runId: 'id', jobName: 'name', jobMessage: 'message', status: 'status', runNumber: 'buildNum' },
+        secrets: [BK.app.appSecret, BK.accessToken],
+        close: async () => {
+          await proxy.close()
+          await emulator.close()
+        }
+      }
+    }
+  }
+}
