@@ -25,6 +25,8 @@ export interface Rule {
   when?: (request: SeenRequest) => boolean
   /** Every property of that name, at any depth of the JSON answer, gets this value (or the function's result). */
   fields?: Record<string, unknown>
+  /** Poison `fields` only inside the value of properties of this name (bk-ci's `data`, not its envelope). */
+  within?: string
   /** Or a transformation of the whole parsed JSON answer (after `fields`). */
   json?: (body: unknown, request: SeenRequest) => unknown
   /** Or, instead of forwarding, this answer (the request is not forwarded at all). */
@@ -57,6 +59,15 @@ export function poisonFields(node: unknown, fields: Record<string, unknown>): un
       out[key] = poisonFields(value, fields)
     }
   }
+  return out
+}
+
+/** `poisonFields` applied to the value of every property named `within`, wherever it is. */
+export function poisonWithin(node: unknown, within: string, fields: Record<string, unknown>): unknown {
+  if (Array.isArray(node)) return node.map(item => poisonWithin(item, within, fields))
+  if (node === null || typeof node !== 'object') return node
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) out[key] = key === within ? poisonFields(value, fields) : poisonWithin(value, within, fields)
   return out
 }
 
@@ -99,7 +110,7 @@ export async function startHostileVendor(upstream: string): Promise<HostileVendo
                 let json: unknown = JSON.parse(text)
                 for (const entry of rewriting) {
                   entry.left -= 1
-                  if (entry.rule.fields !== undefined) json = poisonFields(json, entry.rule.fields)
+                  if (entry.rule.fields !== undefined) json = entry.rule.within === undefined ? poisonFields(json, entry.rule.fields) : poisonWithin(json, entry.rule.within, entry.rule.fields)
                   if (entry.rule.json !== undefined) json = entry.rule.json(json, request)
                 }
                 text = JSON.stringify(json)

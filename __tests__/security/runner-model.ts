@@ -139,7 +139,7 @@ export function illegitimateCommands(stdout: string, secrets: readonly string[],
   const commands = executedCommands(stdout)
   const open = new Set<string>()
   for (const command of commands) {
-    const where = `line ${command.line + 1}: ${JSON.stringify(command.raw.slice(0, 120))}`
+    const where = `line ${command.line + 1}: ${JSON.stringify(command.raw.slice(0, 400))}`
     if (command.form === '##[') problems.push(`legacy ##[${command.name}] command executed (${where})`)
     else if (command.indented) problems.push(`indented ::${command.name}:: command executed (${where})`)
     if (command.resume === true) {

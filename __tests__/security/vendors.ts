@@ -20,14 +20,24 @@ export interface Vendor {
   isStart(request: SeenRequest): boolean
   /** Every legitimate request path starts with one of these (after the proxy's origin). */
   readonly pathPrefixes: readonly string[]
-  /** Wire field names: the run id in the start answer, a job's display name, its message, the run status. */
-  readonly fields: { runId: string; jobName: string; jobMessage: string; status: string; url?: string; runNumber?: string }
+  /** A request that reads the run's state. */
+  isDetail(request: SeenRequest): boolean
+  /** Wire field names: the run id in the start answer, a job's display name, its message, the run number. */
+  readonly fields: { runId: string; jobName: string; jobMessage: string; runNumber?: string }
+  /** Field rules apply inside this property only (bk-ci's `data`, not its envelope's status and message). */
+  readonly within?: string
+  /** The start answer with its run id replaced. */
+  withRunId(answer: unknown, id: string): unknown
+  /** A detail answer with the run's own status (not its jobs') replaced. */
+  withRunStatus(answer: unknown, status: string): unknown
   readonly secrets: readonly string[]
   close(): Promise<void>
 }
 
+type Json = Record<string, unknown>
+const obj = (value: unknown): Json => (value !== null && typeof value === 'object' ? (value as Json) : {})
 const path = (request: SeenRequest): string => request.target.split('?')[0] ?? ''
-const COMMON = { poll_interval: '100ms', request_timeout: '3s', timeout: '20s' }
+const COMMON = { poll_interval: '50ms', request_timeout: '3s', timeout: '20s' }
 
 export async function startVendor(name: VendorName): Promise<Vendor> {
   switch (name) {
@@ -42,15 +52,16 @@ export async function startVendor(name: VendorName): Promise<Vendor> {
         inputs(scenario, extra = {}) {
           const credentials = { access_key_id: CA.accessKey.accessKeyId, access_key_secret: CA.accessKey.secretAccessKey }
           if (!pac) return { provider: 'codearts', project_id: CA.projectId, pipeline_id: CA.pipelines[scenario], endpoint: proxy.url, ...credentials, ...COMMON, ...extra }
-          const target = (extra.operation ?? 'run') === 'run' ? { repository_url: CA.pac.repositoryUrl, pipeline_file: CA.pac.files[scenario] } : { pipeline_id: CA.pac.pipelines[scenario] }
+          const target: Record<string, string> = (extra.operation ?? 'run') === 'run' ? { repository_url: CA.pac.repositoryUrl, pipeline_file: CA.pac.files[scenario] } : { pipeline_id: CA.pac.pipelines[scenario] }
           return { provider: 'codearts-pac', domain_id: CA.domainId, endpoint: proxy.url, gitcode_token: CA.pac.gitcodeToken, ...credentials, ...target, ...COMMON, ...extra }
         },
         runsCreated: () => emulator.stats.runsCreated,
+        isDetail: request => request.method === 'GET' && (pac ? /\/actions\/[^/]+\/[^/]+$/ : /\/pipeline-runs\/detail$/).test(path(request)),
+        withRunId: (answer, id) => ({ ...obj(answer), pipeline_run_id: id }),
+        withRunStatus: (answer, status) => ({ ...obj(answer), status }),
         isStart: request => request.method === 'POST' && (pac ? /\/api\/pac\/pipelines\/actions\/run$/ : /\/api\/pipelines\/[^/]+\/run$/).test(path(request)),
         pathPrefixes: pac ? [`/v6/${CA.domainId}/api/pac/pipelines/actions`] : [`/v5/${CA.projectId}/api/pipelines/`],
-        fields: pac
-          ? { runId: 'pipeline_run_id', jobName: 'name', jobMessage: 'message', status: 'status', runNumber: 'run_number' }
-          : { runId: 'pipeline_run_id', jobName: 'name', jobMessage: 'message', status: 'status', url: 'detail_url', runNumber: 'run_number' },
+        fields: { runId: 'pipeline_run_id', jobName: 'name', jobMessage: 'message', runNumber: 'run_number' },
         secrets: [CA.accessKey.accessKeyId, CA.accessKey.secretAccessKey, CA.pac.gitcodeToken],
         close: async () => {
           await proxy.close()
@@ -63,15 +74,19 @@ export async function startVendor(name: VendorName): Promise<Vendor> {
       const emulator = await startYunxiaoEmulator({ advance: 'per-read' })
       const proxy = await startHostileVendor(emulator.url)
       const openapi = name === 'yunxiao-openapi'
-      const credentials = openapi ? { token: YX.token } : { access_key_id: YX.accessKey.accessKeyId, access_key_secret: YX.accessKey.accessKeySecret }
+      const credentials: Record<string, string> = openapi ? { token: YX.token } : { access_key_id: YX.accessKey.accessKeyId, access_key_secret: YX.accessKey.accessKeySecret }
       return {
         name,
         proxy,
         inputs: (scenario, extra = {}) => ({ provider: 'yunxiao', organization_id: YX.organizationId, pipeline_id: String(YX.pipelines[scenario]), endpoint: proxy.url, ...credentials, ...COMMON, ...extra }),
         runsCreated: () => emulator.stats.runsCreated,
         isStart: request => request.method === 'POST' && /\/pipelines\/[^/]+\/(runs|run)$/.test(path(request)),
+        isDetail: request => request.method === 'GET' && /\/(runs|pipelineRuns)\/\d+$/.test(path(request)),
+        // OpenAPI answers a bare run number; POP wraps it as pipelineRunId.
+        withRunId: (answer, id) => (openapi ? id : { ...obj(answer), pipelineRunId: id }),
+        withRunStatus: (answer, status) => (openapi ? { ...obj(answer), status } : { ...obj(answer), pipelineRun: { ...obj(obj(answer).pipelineRun), status } }),
         pathPrefixes: openapi ? [`/oapi/v1/flow/organizations/${YX.organizationId}/pipelines/`] : [`/organization/${YX.organizationId}/pipelines/`, `/organizations/${YX.organizationId}/pipelines/`],
-        fields: { runId: 'pipelineRunId', jobName: 'name', jobMessage: 'message', status: 'status' },
+        fields: { runId: 'pipelineRunId', jobName: 'name', jobMessage: 'result' },
         secrets: [YX.token, YX.accessKey.accessKeyId, YX.accessKey.accessKeySecret],
         close: async () => {
           await proxy.close()
@@ -101,8 +116,12 @@ export async function startVendor(name: VendorName): Promise<Vendor> {
         }),
         runsCreated: () => emulator.stats.runsCreated,
         isStart: request => request.method === 'POST' && /(build_start|\/builds\/start)$/.test(path(request)),
+        isDetail: request => request.method === 'GET' && /(build_detail|build_status|\/detail|\/status)$/.test(path(request)),
+        within: 'data',
+        withRunId: (answer, id) => ({ ...obj(answer), data: { ...obj(obj(answer).data), id } }),
+        withRunStatus: (answer, status) => ({ ...obj(answer), data: { ...obj(obj(answer).data), status } }),
         pathPrefixes: api === 'v4' ? [`${BK.basePath}/v4/apigw-app/projects/${BK.projectId}/`, `${BK.basePath}/v4/apigw-user/projects/${BK.projectId}/`] : [`${BK.basePath}/apigw-app/v3/projects/${BK.projectId}/pipelines/`, `${BK.basePath}/apigw-user/v3/projects/${BK.projectId}/pipelines/`],
-        fields: { runId: 'id', jobName: 'name', jobMessage: 'message', status: 'status', runNumber: 'buildNum' },
+        fields: { runId: 'id', jobName: 'name', jobMessage: 'errorMsg', runNumber: 'buildNum' },
         secrets: [BK.app.appSecret, BK.accessToken],
         close: async () => {
           await proxy.close()
