@@ -57,10 +57,26 @@ export function textCaseHosts(kind: TextCase['kind']): readonly HostName[] {
 export const ID_VENDORS: readonly VendorName[] = ['codearts', 'codearts-pac', 'yunxiao-openapi', 'yunxiao-pop', 'bkci-v4', 'bkci-v3']
 export const HOSTILE_ID = 'c0ffee$(touch x)'
 export const TRAVERSAL_ID = '../../other/x'
-/** Where a vendor id goes into a request path (CodeArts v5 and bk-ci v4 put run ids in the query). */
-export const PATH_VENDORS: readonly VendorName[] = ['codearts-pac', 'yunxiao-openapi', 'yunxiao-pop', 'bkci-v3']
-/** Vendors whose answers carry a run number of their own (Yunxiao's is the run id). */
-export const RUN_NUMBER_VENDORS: readonly VendorName[] = ['codearts', 'codearts-pac', 'bkci-v4', 'bkci-v3']
+/**
+ * Where a vendor id goes into a request path. CodeArts v5 puts the run id in the query of a read,
+ * but in the path of a stop: the step is interrupted (SIGINT) so that it stops the run. bk-ci v4
+ * keeps ids in the query; Yunxiao's start answer is already checked to be a number.
+ */
+export const PATH_CASES = [
+  { vendor: 'codearts', name: 'run id of the start answer, in the path of the stop sent on SIGINT', field: 'runId', sigint: true },
+  { vendor: 'codearts-pac', name: 'pipeline_run_id of the start answer, in the path of every read', field: 'runId', sigint: false },
+  { vendor: 'codearts-pac', name: 'pipeline_id of the start answer, in the path of every read', field: 'pipelineId', sigint: false },
+  { vendor: 'bkci-v3', name: 'data.id of the start answer, in the path of every read (paths already encoded today; the run_id output is not)', field: 'runId', sigint: false }
+] as const satisfies readonly { vendor: VendorName; name: string; field: 'runId' | 'pipelineId'; sigint: boolean }[]
+/** The detail answer's field that becomes run_number (Yunxiao: its pipelineRunId, which also makes the run link). */
+export const RUN_NUMBER_FIELD: Record<VendorName, string> = {
+  codearts: 'run_number',
+  'codearts-pac': 'run_number',
+  'yunxiao-openapi': 'pipelineRunId',
+  'yunxiao-pop': 'pipelineRunId',
+  'bkci-v4': 'buildNum',
+  'bkci-v3': 'buildNum'
+}
 export const HOSTILE_RUN_NUMBER = '7\n::set-output name=status::succeeded $(id)'
 export const URL_CASES = [
   { name: 'javascript: URL', url: 'javascript:alert(document.domain)//https://devcloud.cn-north-4.huaweicloud.com/' },
@@ -123,9 +139,9 @@ export function tally(): Tally[] {
   }
   for (const c of TEXT_CASES) for (const host of textCaseHosts(c.kind)) add(`1 ${c.kind}`, host, TEXT_VENDORS.length)
   for (const host of ID_HOSTS) {
-    add('2 ids, urls, raw_status', host, ID_VENDORS.length /* run id */ + RUN_NUMBER_VENDORS.length + URL_CASES.length + 1 /* detail pipelineRunId */ + ID_VENDORS.length /* raw_status */)
+    add('2 ids, urls, raw_status', host, ID_VENDORS.length /* start run id */ + ID_VENDORS.length /* detail: raw_status, run number, run link */ + URL_CASES.length)
   }
-  for (const host of PATH_HOSTS) add('2 ids, urls, raw_status', host, PATH_VENDORS.length + 1 /* GitCode pipeline_id */)
+  for (const host of PATH_HOSTS) add('2 ids, urls, raw_status', host, PATH_CASES.length)
   add('3 reports', 'github', SUMMARY_CASES.length + SUMMARY_SIZE_CASES.length)
   add('3 reports', 'gitlab', DOTENV_CASES.length + ANNOTATION_CASES.length)
   for (const host of ALL_HOSTS) add('4 secrets', host, SECRET_VENDORS.length * ECHO_FORMS.length + URL_INPUT_CASES.length)

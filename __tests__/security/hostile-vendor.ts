@@ -31,6 +31,8 @@ export interface Rule {
   json?: (body: unknown, request: SeenRequest) => unknown
   /** Or, instead of forwarding, this answer (the request is not forwarded at all). */
   answer?: (request: SeenRequest) => { status: number; headers?: Record<string, string>; body: string }
+  /** Or no answer at all: the request hangs until the proxy closes (a read the client must abandon). */
+  hold?: boolean
   /** How many answers this rule applies to; default all. */
   times?: number
 }
@@ -41,8 +43,8 @@ export interface HostileVendor {
   readonly seen: SeenRequest[]
   /** Rules apply in order; the set is replaced per case with `use`. */
   use(...rules: Rule[]): void
-  /** Resolves once a request matching `test` has been seen (an event, never a timer). */
-  waitFor(test: (request: SeenRequest) => boolean): Promise<SeenRequest>
+  /** Resolves once a request matching `test` has been seen since `seen[since]` (an event, never a timer). */
+  waitFor(test: (request: SeenRequest) => boolean, since: number): Promise<SeenRequest>
   close(): Promise<void>
 }
 
@@ -89,6 +91,11 @@ export async function startHostileVendor(upstream: string): Promise<HostileVendo
         else waiters.push(waiter)
       }
       const active = rules.filter(entry => entry.left > 0 && (entry.rule.when?.(request) ?? true))
+      const held = active.find(entry => entry.rule.hold === true)
+      if (held !== undefined) {
+        held.left -= 1
+        return
+      }
       const canned = active.find(entry => entry.rule.answer !== undefined)
       if (canned !== undefined) {
         canned.left -= 1
@@ -139,8 +146,8 @@ export async function startHostileVendor(upstream: string): Promise<HostileVendo
     use(...next) {
       rules = next.map(rule => ({ rule, left: rule.times ?? Number.POSITIVE_INFINITY }))
     },
-    waitFor(test) {
-      const found = seen.find(test)
+    waitFor(test, since) {
+      const found = seen.slice(since).find(test)
       if (found !== undefined) return Promise.resolve(found)
       return new Promise(done => waiters.push({ test, done }))
     },

@@ -6,7 +6,7 @@
  *   dotenv and annotations reports and the state file it wrote;
  * - cli: the bundle with INPUT_* variables only, no argument, as a script would run it.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,9 +35,12 @@ export interface HostRun {
 
 const KILL_AFTER_MS = 40_000
 
-export async function runOn(host: HostName, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<HostRun> {
+/** Called with each piece of the host's log as it comes (GitHub stdout, GitLab stdout, CLI stderr), e.g. to send a signal. */
+export type OnLog = (text: string, child: ChildProcess) => void
+
+export async function runOn(host: HostName, inputs: Record<string, string>, env: Record<string, string> = {}, onLog?: OnLog): Promise<HostRun> {
   if (host === 'github') {
-    const step = await runStep({ inputs, env, killAfterMs: KILL_AFTER_MS })
+    const step = await runStep({ inputs, env, killAfterMs: KILL_AFTER_MS, onOutput: onLog })
     return {
       host,
       exitCode: step.exitCode,
@@ -58,8 +61,14 @@ export async function runOn(host: HostName, inputs: Record<string, string>, env:
   const child = spawn(process.execPath, [BUNDLE], { env: childEnv, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text))
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text
+    if (host === 'gitlab') onLog?.(text, child)
+  })
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text
+    if (host === 'cli') onLog?.(text, child)
+  })
   const killer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS)
   const exitCode = await new Promise<number | null>(done => child.on('close', code => done(code)))
   clearTimeout(killer)

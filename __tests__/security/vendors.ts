@@ -18,8 +18,10 @@ export interface Vendor {
   runsCreated(): number
   /** The request that starts a run. */
   isStart(request: SeenRequest): boolean
-  /** Every legitimate request path starts with one of these (after the proxy's origin). */
-  readonly pathPrefixes: readonly string[]
+  /** Every legitimate request path of a run of `scenario`'s pipeline starts with one of these. */
+  pathPrefixes(scenario: Scenario): readonly string[]
+  /** A run id in its documented form. */
+  readonly idForm: RegExp
   /** A request that reads the run's state. */
   isDetail(request: SeenRequest): boolean
   /** Wire field names: the run id in the start answer, a job's display name, its message, the run number. */
@@ -56,11 +58,12 @@ export async function startVendor(name: VendorName): Promise<Vendor> {
           return { provider: 'codearts-pac', domain_id: CA.domainId, endpoint: proxy.url, gitcode_token: CA.pac.gitcodeToken, ...credentials, ...target, ...COMMON, ...extra }
         },
         runsCreated: () => emulator.stats.runsCreated,
+        idForm: /^[0-9a-zA-Z]{32}$/,
         isDetail: request => request.method === 'GET' && (pac ? /\/actions\/[^/]+\/[^/]+$/ : /\/pipeline-runs\/detail$/).test(path(request)),
         withRunId: (answer, id) => ({ ...obj(answer), pipeline_run_id: id }),
         withRunStatus: (answer, status) => ({ ...obj(answer), status }),
         isStart: request => request.method === 'POST' && (pac ? /\/api\/pac\/pipelines\/actions\/run$/ : /\/api\/pipelines\/[^/]+\/run$/).test(path(request)),
-        pathPrefixes: pac ? [`/v6/${CA.domainId}/api/pac/pipelines/actions`] : [`/v5/${CA.projectId}/api/pipelines/`],
+        pathPrefixes: scenario => (pac ? [`/v6/${CA.domainId}/api/pac/pipelines/actions`] : [`/v5/${CA.projectId}/api/pipelines/${CA.pipelines[scenario]}/`]),
         fields: { runId: 'pipeline_run_id', jobName: 'name', jobMessage: 'message', runNumber: 'run_number' },
         secrets: [CA.accessKey.accessKeyId, CA.accessKey.secretAccessKey, CA.pac.gitcodeToken],
         close: async () => {
@@ -81,11 +84,15 @@ export async function startVendor(name: VendorName): Promise<Vendor> {
         inputs: (scenario, extra = {}) => ({ provider: 'yunxiao', organization_id: YX.organizationId, pipeline_id: String(YX.pipelines[scenario]), endpoint: proxy.url, ...credentials, ...COMMON, ...extra }),
         runsCreated: () => emulator.stats.runsCreated,
         isStart: request => request.method === 'POST' && /\/pipelines\/[^/]+\/(runs|run)$/.test(path(request)),
+        idForm: /^\d+$/,
         isDetail: request => request.method === 'GET' && /\/(runs|pipelineRuns)\/\d+$/.test(path(request)),
         // OpenAPI answers a bare run number; POP wraps it as pipelineRunId.
         withRunId: (answer, id) => (openapi ? id : { ...obj(answer), pipelineRunId: id }),
         withRunStatus: (answer, status) => (openapi ? { ...obj(answer), status } : { ...obj(answer), pipelineRun: { ...obj(obj(answer).pipelineRun), status } }),
-        pathPrefixes: openapi ? [`/oapi/v1/flow/organizations/${YX.organizationId}/pipelines/`] : [`/organization/${YX.organizationId}/pipelines/`, `/organizations/${YX.organizationId}/pipelines/`],
+        pathPrefixes: scenario => {
+          const id = YX.pipelines[scenario]
+          return openapi ? [`/oapi/v1/flow/organizations/${YX.organizationId}/pipelines/${id}/`] : [`/organization/${YX.organizationId}/pipelines/${id}/`, `/organizations/${YX.organizationId}/pipelines/${id}/`]
+        },
         fields: { runId: 'pipelineRunId', jobName: 'name', jobMessage: 'result' },
         secrets: [YX.token, YX.accessKey.accessKeyId, YX.accessKey.accessKeySecret],
         close: async () => {
@@ -116,11 +123,15 @@ export async function startVendor(name: VendorName): Promise<Vendor> {
         }),
         runsCreated: () => emulator.stats.runsCreated,
         isStart: request => request.method === 'POST' && /(build_start|\/builds\/start)$/.test(path(request)),
+        idForm: /^b-[0-9a-f]{32}$/,
         isDetail: request => request.method === 'GET' && /(build_detail|build_status|\/detail|\/status)$/.test(path(request)),
         within: 'data',
         withRunId: (answer, id) => ({ ...obj(answer), data: { ...obj(obj(answer).data), id } }),
         withRunStatus: (answer, status) => ({ ...obj(answer), data: { ...obj(obj(answer).data), status } }),
-        pathPrefixes: api === 'v4' ? [`${BK.basePath}/v4/apigw-app/projects/${BK.projectId}/`, `${BK.basePath}/v4/apigw-user/projects/${BK.projectId}/`] : [`${BK.basePath}/apigw-app/v3/projects/${BK.projectId}/pipelines/`, `${BK.basePath}/apigw-user/v3/projects/${BK.projectId}/pipelines/`],
+        pathPrefixes: scenario =>
+          api === 'v4'
+            ? [`${BK.basePath}/v4/apigw-app/projects/${BK.projectId}/`, `${BK.basePath}/v4/apigw-user/projects/${BK.projectId}/`]
+            : [`${BK.basePath}/apigw-app/v3/projects/${BK.projectId}/pipelines/${BK.pipelines[scenario]}/`, `${BK.basePath}/apigw-user/v3/projects/${BK.projectId}/pipelines/${BK.pipelines[scenario]}/`],
         fields: { runId: 'id', jobName: 'name', jobMessage: 'errorMsg', runNumber: 'buildNum' },
         secrets: [BK.app.appSecret, BK.accessToken],
         close: async () => {
