@@ -98,7 +98,7 @@ export const SUMMARY_CASES = [
   { name: 'Markdown links and images in a job message', jobName: 'Compile', jobMessage: '[the fix](https://evil.example/fix) ![pixel](https://evil.example/p.png)' },
   { name: 'a bare link in a job name (GitHub autolinks it)', jobName: 'Compile https://evil.example/login', jobMessage: 'failed' }
 ] as const
-export const SUMMARY_SIZE_CASES = ['three failed jobs with 40 KB log lines (GitCode pipeline)', 'a 2 MB job message (CodeArts)'] as const
+export const SUMMARY_SIZE_CASES = ['three failed jobs with 40 KB log lines (GitCode pipeline)', 'three 400 KB job messages (CodeArts)'] as const
 export const DOTENV_CASES = ['a 6 KB raw status and a 10 KB run link', 'C1 controls in the run number and raw status'] as const
 export const ANNOTATION_CASES = ['a run link on a foreign host, a run number with controls'] as const
 
