@@ -8,15 +8,7 @@
 import { ECHO_FORMS, ECHOED_SECRET, SECRET_VENDORS, URL_INPUT_CASES } from './cases.js'
 import { secretCopies } from './checks.js'
 import { HOSTS, runOn } from './hosts.js'
-import { startVendor, type Vendor, type VendorName } from './vendors.js'
-
-const vendors = new Map<VendorName, Vendor>()
-beforeAll(async () => {
-  for (const name of [...SECRET_VENDORS, 'codearts-pac' as const]) vendors.set(name, await startVendor(name))
-})
-afterAll(async () => {
-  for (const vendor of vendors.values()) await vendor.close()
-})
+import { withVendor, type Vendor } from './vendors.js'
 
 /** The vendor's inputs with ECHOED_SECRET as its one credential. */
 function withEchoedSecret(vendor: Vendor): Record<string, string> {
@@ -28,21 +20,19 @@ function withEchoedSecret(vendor: Vendor): Record<string, string> {
 
 describe.each(SECRET_VENDORS)('%s: an error body that echoes the credential', vendorName => {
   describe.each(HOSTS)('%s', host => {
-    test.each(ECHO_FORMS)('$name: no copy of it in anything written', async ({ body }) => {
-      const vendor = vendors.get(vendorName)!
+    test.concurrent.each(ECHO_FORMS)('$name: no copy of it in anything written', ({ body }) => withVendor(vendorName, async vendor => {
       vendor.proxy.use({ answer: () => ({ status: 401, headers: { 'content-type': 'text/html' }, body: body(ECHOED_SECRET) }) })
       const seen = vendor.proxy.seen.length
       const run = await runOn(host, withEchoedSecret(vendor))
       expect(vendor.proxy.seen.length).toBeGreaterThan(seen)
       expect(run.exitCode).toBe(1)
       expect(secretCopies([run.everything], ECHOED_SECRET, host)).toEqual([])
-    })
+    }))
   })
 })
 
 describe.each(HOSTS)('%s: a credential in a URL input', host => {
-  test.each(URL_INPUT_CASES)('$name: refused before any request, no part of it echoed', async ({ input, value, parts }) => {
-    const vendor = vendors.get(input === 'repository_url' ? 'codearts-pac' : 'codearts')!
+  test.concurrent.each(URL_INPUT_CASES)('$name: refused before any request, no part of it echoed', ({ input, value, parts }) => withVendor(input === 'repository_url' ? 'codearts-pac' : 'codearts', async vendor => {
     const seen = vendor.proxy.seen.length
     // The endpoint's host is the proxy: were the input accepted, the proxy would see the requests.
     const given = input === 'endpoint' ? value.replace('devcloud.example.com', vendor.proxy.url.replace('http://', '')).replace('https://', 'http://') : value
@@ -51,5 +41,5 @@ describe.each(HOSTS)('%s: a credential in a URL input', host => {
     if (host === 'cli') expect(run.exitCode).toBe(2)
     expect(vendor.proxy.seen.slice(seen).map(request => `${request.method} ${request.target}`)).toEqual([])
     expect(parts.filter(part => run.everything.includes(part) || run.everything.includes(encodeURIComponent(part)))).toEqual([])
-  })
+  }))
 })

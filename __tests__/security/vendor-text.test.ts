@@ -11,32 +11,22 @@ import { TEXT_CASES, TEXT_VENDORS, textCaseHosts, type TextCase } from './cases.
 import { controlsIn } from './checks.js'
 import { runOn, type HostName, type HostRun } from './hosts.js'
 import { illegitimateCommands } from './runner-model.js'
-import { startVendor, type Vendor, type VendorName } from './vendors.js'
+import { withVendor, type Vendor, type VendorName } from './vendors.js'
 
-const vendors = new Map<VendorName, Vendor>()
-beforeAll(async () => {
-  for (const name of TEXT_VENDORS) vendors.set(name, await startVendor(name))
-})
-afterAll(async () => {
-  for (const vendor of vendors.values()) await vendor.close()
-})
-
-const runs = new Map<string, Promise<{ run: HostRun; served: boolean }>>()
+const runs = new Map<string, Promise<{ run: HostRun; served: boolean; vendor: Vendor }>>()
 
 /** The failed run whose job names and messages carry the payloads of `group`, once per vendor and host. */
-function failedRunWith(vendorName: VendorName, host: HostName, group: string): Promise<{ run: HostRun; served: boolean }> {
+function failedRunWith(vendorName: VendorName, host: HostName, group: string): Promise<{ run: HostRun; served: boolean; vendor: Vendor }> {
   const key = `${vendorName}/${host}/${group}`
   let pending = runs.get(key)
   if (pending === undefined) {
-    const vendor = vendors.get(vendorName)!
-    const fields: Record<string, string> = {}
-    for (const c of TEXT_CASES.filter(c => c.run === group)) fields[vendor.fields[c.field]] = c.value
-    pending = (async () => {
+    pending = withVendor(vendorName, async vendor => {
+      const fields: Record<string, string> = {}
+      for (const c of TEXT_CASES.filter(c => c.run === group)) fields[vendor.fields[c.field]] = c.value
       vendor.proxy.use({ when: request => vendor.isDetail(request), within: vendor.within, fields })
-      const before = vendor.proxy.seen.length
       const run = await runOn(host, vendor.inputs('fail'))
-      return { run, served: vendor.proxy.seen.slice(before).some(request => vendor.isDetail(request)) }
-    })()
+      return { run, served: vendor.proxy.seen.some(request => vendor.isDetail(request)), vendor }
+    })
     runs.set(key, pending)
   }
   return pending
@@ -51,11 +41,11 @@ function check(run: HostRun, vendor: Vendor, c: TextCase): string[] {
 }
 
 describe.each(TEXT_VENDORS)('%s', vendorName => {
-  test.each(rows.filter(r => r.vendor === vendorName))('$host: $name', async row => {
-    const { run, served } = await failedRunWith(vendorName, row.host, row.run)
+  test.concurrent.each(rows.filter(r => r.vendor === vendorName))('$host: $name', async row => {
+    const { run, served, vendor } = await failedRunWith(vendorName, row.host, row.run)
     // The poisoned answers really were served, and the step read the run to its end.
     expect(served).toBe(true)
     expect(run.exitCode).toBe(1)
-    expect(check(run, vendors.get(vendorName)!, row)).toEqual([])
+    expect(check(run, vendor, row)).toEqual([])
   })
 })

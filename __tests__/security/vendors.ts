@@ -142,3 +142,16 @@ export async function startVendor(name: VendorName): Promise<Vendor> {
     }
   }
 }
+
+/**
+ * Runs `body` against a vendor of its own (emulator and hostile proxy), closed afterwards: cases
+ * share nothing, so they can run concurrently and an emulator's run count is the case's own.
+ */
+export async function withVendor<T>(name: VendorName, body: (vendor: Vendor) => Promise<T>): Promise<T> {
+  const vendor = await startVendor(name)
+  try {
+    return await body(vendor)
+  } finally {
+    await vendor.close()
+  }
+}
