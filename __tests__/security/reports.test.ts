@@ -14,22 +14,39 @@ const MIB = 1024 * 1024
 const CONSOLE = 'https://devcloud.cn-north-4.huaweicloud.com/'
 const ALLOWED_TAGS = new Set(['details', 'summary'])
 
+// CommonMark raw HTML (spec 6.6): an open tag is `<` name, attributes, optional `/`, `>`; a closing tag `</name>`.
+const ATTRIBUTE = String.raw`\s+[a-zA-Z_:][a-zA-Z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>\x60]+|'[^']*'|"[^"]*"))?`
+const TAG = new RegExp(String.raw`<([a-zA-Z][a-zA-Z0-9-]*)(?:${ATTRIBUTE})*\s*\/?>|<\/([a-zA-Z][a-zA-Z0-9-]*)\s*>`, 'g')
+
+/**
+ * The summary as GitHub's Markdown reads it, for the scans: code (fenced blocks, code spans) is
+ * literal and left out, and a backslash-escaped punctuation character is plain text, not markup
+ * (escapes are read before code spans, so that an escaped backtick opens none).
+ */
+function markupOf(summary: string): string {
+  return summary
+    .replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1[`~]*\s*$/gm, '')
+    .replace(/\\[!-/:-@[-`{-~]/g, '\u00b7')
+    .replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, '')
+}
+
 /** What in a job summary a vendor could have put there as live Markdown or HTML. */
 function summaryProblems(summary: string, runUrl: string | undefined): string[] {
   const problems: string[] = []
-  for (const match of summary.matchAll(/<\/?([a-zA-Z][\w-]*)[^>]*>/g)) {
-    if (!ALLOWED_TAGS.has(match[1]!.toLowerCase())) problems.push(`raw HTML tag ${match[0].slice(0, 60)}`)
+  const markup = markupOf(summary)
+  const counts = new Map<string, number>()
+  for (const match of markup.matchAll(TAG)) {
+    const name = (match[1] ?? match[2] ?? '').toLowerCase()
+    if (!ALLOWED_TAGS.has(name)) problems.push(`raw HTML tag ${match[0].slice(0, 60)}`)
+    counts.set(name, (counts.get(name) ?? 0) + (match[2] === undefined ? 1 : -1))
   }
-  for (const tag of ALLOWED_TAGS) {
-    const open = summary.match(new RegExp(`<${tag}[\\s>]`, 'gi'))?.length ?? 0
-    const close = summary.match(new RegExp(`</${tag}>`, 'gi'))?.length ?? 0
-    if (open !== close) problems.push(`${open} <${tag}> but ${close} </${tag}>`)
+  for (const [tag, balance] of counts) if (balance !== 0) problems.push(`<${tag}> opened and closed a different number of times (${balance})`)
+  if (/!\[[^\]]*\]\(/.test(markup)) problems.push('a Markdown image')
+  for (const match of markup.matchAll(/\]\((<[^>]*>|[^)\s]*)/g)) {
+    const target = match[1]!.replace(/^<(.*)>$/, '$1')
+    if (target !== runUrl) problems.push(`a Markdown link to ${target.slice(0, 60)}`)
   }
-  if (/!\[[^\]]*\]\(/.test(summary)) problems.push('a Markdown image')
-  for (const match of summary.matchAll(/\]\(([^)\s]*)/g)) {
-    if (match[1] !== runUrl) problems.push(`a Markdown link to ${match[1]!.slice(0, 60)}`)
-  }
-  for (const match of summary.matchAll(/https?:\/\/[^\s|)<>\]`]+/g)) {
+  for (const match of markup.matchAll(/https?:\/\/[^\s|)<>\]]+/g)) {
     if (runUrl === undefined || !match[0].startsWith(runUrl)) problems.push(`a bare link GitHub would make live: ${match[0].slice(0, 60)}`)
   }
   return problems
