@@ -105,7 +105,7 @@ export async function startHostileVendor(upstream: string): Promise<HostileVendo
         return
       }
       const forward = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: false },
         upstreamRes => {
           const parts: Buffer[] = []
           upstreamRes.on('data', (chunk: Buffer) => parts.push(chunk))
