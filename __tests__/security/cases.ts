@@ -38,6 +38,7 @@ export const TEXT_CASES: readonly TextCase[] = [
   { run: 'c2', name: 'legacy ##[set-output] in the middle of a job name', field: 'jobName', value: 'compile ##[set-output name=PWNED-so;]b', taint: ['PWNED-so'], kind: 'commands' },
   { run: 'c3', name: 'legacy ##[add-mask] in the middle of a job message', field: 'jobMessage', value: 'error ##[add-mask]PWNED-legacy', taint: ['PWNED-legacy'], kind: 'commands' },
   { run: 'c4', name: 'vertical tab before ::set-env:: on a line of a job message', field: 'jobMessage', value: 'x\n\u000b::set-env name=PATH::/tmp/PWNED-vt', taint: ['PWNED-vt'], kind: 'commands' },
+  { run: 'c4', name: 'NBSP, and a zero-width space inside the :: separator, in a job name', field: 'jobName', value: 'Deploy\n\u00a0::save-state name=a:\u200b:PWNED-zw', taint: ['PWNED-zw'], kind: 'commands' },
   { run: 'c2', name: 'NEL (U+0085) before ::add-path:: on a line of a job message', field: 'jobMessage', value: 'x\n\u0085::add-path::/tmp/PWNED-nel', taint: ['PWNED-nel'], kind: 'commands' },
   { run: 'c1', name: 'ideographic space before ::save-state:: in a job name', field: 'jobName', value: 'Deploy\n\u3000::save-state name=run_id::PWNED-ideo', taint: ['PWNED-ideo'], kind: 'commands' },
   { run: 'k1', injects: '\b', name: 'backspaces: FAILED\\b×6PASSED in a job message', field: 'jobMessage', value: 'FAILED\b\b\b\b\b\bPASSED', taint: [], kind: 'controls' },

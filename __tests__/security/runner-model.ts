@@ -12,7 +12,11 @@
  *   `::` form does not parse;
  * - command names compared without regard to case; only registered names are commands;
  * - `stop-commands`: after it, nothing is a command until a line whose command name equals the
- *   token (in either form); the token is then unregistered again.
+ *   token (in either form); the token is then unregistered again;
+ * - the string searches that find `::` and `##[` (String.StartsWith/IndexOf(string)) are
+ *   culture-sensitive, and with ICU they pass over default-ignorable characters (zero-width space,
+ *   soft hyphen…): `::add-mask:\u200b:x` is an add-mask. Indices stay those of the real string, as
+ *   in .NET, so an ignorable before the name's start leaves it unregistered.
  */
 
 /** The command names the runner registers (ActionCommandManager plus its command extensions). */
@@ -52,6 +56,25 @@ export interface ExecutedCommand {
 // .NET Char.IsWhiteSpace: Unicode Zs, Zl, Zp, plus U+0009–U+000D, U+0085.
 const DOTNET_WHITE_SPACE = /^[\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/
 
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u
+
+/** Where `needle` matches `text` at `at`, passing over ignorable characters: the index after the match, or -1. */
+function matchAt(text: string, needle: string, at: number): number {
+  let t = at
+  for (const char of needle) {
+    while (t < text.length && IGNORABLE.test(text[t]!)) t++
+    if (text[t] !== char) return -1
+    t++
+  }
+  return t
+}
+
+/** String.IndexOf(string, start) under ICU: the first index (not an ignorable) where `needle` matches. */
+function cultureIndexOf(text: string, needle: string, start = 0): number {
+  for (let i = start; i < text.length; i++) if (!IGNORABLE.test(text[i]!) && matchAt(text, needle, i) >= 0) return i
+  return -1
+}
+
 function unescape(text: string, mappings: readonly [string, string][]): string {
   let out = text
   for (const [token, replacement] of mappings) out = out.split(replacement).join(token)
@@ -63,8 +86,8 @@ const LEGACY: [string, string][] = [[';', '%3B'], ['\r', '%0D'], ['\n', '%0A'], 
 
 function parseV2(line: string, registered: Set<string>): Omit<ExecutedCommand, 'line' | 'raw'> | undefined {
   const trimmed = line.replace(DOTNET_WHITE_SPACE, '')
-  if (!trimmed.startsWith('::')) return undefined
-  const end = trimmed.indexOf('::', 2)
+  if (matchAt(trimmed, '::', 0) < 0) return undefined
+  const end = cultureIndexOf(trimmed, '::', 2)
   if (end < 0) return undefined
   const info = trimmed.slice(2, end)
   const space = info.indexOf(' ')
@@ -77,11 +100,11 @@ function parseV2(line: string, registered: Set<string>): Omit<ExecutedCommand, '
       if (eq > 0 && eq < pair.length - 1) properties[pair.slice(0, eq)] = unescape(pair.slice(eq + 1), PROPERTY)
     }
   }
-  return { name, properties, data: unescape(trimmed.slice(end + 2), DATA), form: '::', indented: trimmed.length !== line.length }
+  return { name, properties, data: unescape(trimmed.slice(end + 2), DATA), form: '::', indented: trimmed.length !== line.length || !trimmed.startsWith('::') }
 }
 
 function parseLegacy(line: string, registered: Set<string>): Omit<ExecutedCommand, 'line' | 'raw'> | undefined {
-  const prefix = line.indexOf('##[')
+  const prefix = cultureIndexOf(line, '##[')
   if (prefix < 0) return undefined
   const rb = line.indexOf(']', prefix)
   if (rb < 0) return undefined
