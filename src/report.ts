@@ -236,13 +236,16 @@ export function markdownText(text: string, max = MESSAGE_CHARS): string {
   return noMentions(oneLine(text, max).replace(/[!-/:-@[-`{-~]/g, '\\$&'))
 }
 
-/** Vendor text inside raw HTML, where Markdown escapes are not read: entities. */
+/**
+ * Vendor text inside raw HTML, where Markdown escapes are not read: entities. `:` too, so that no
+ * renderer that links bare URLs in HTML text either finds a scheme (`https://`) to start one at.
+ */
 export function htmlText(text: string, max = MESSAGE_CHARS): string {
   // The word joiners first: after the entities they would split `&#39;`.
-  return noMentions(oneLine(text, max)).replace(/[&<>"']/g, char => HTML_ENTITIES[char] ?? '')
+  return noMentions(oneLine(text, max)).replace(/[&<>"':]/g, char => HTML_ENTITIES[char] ?? '')
 }
 
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', ':': '&#58;' }
 
 /** Vendor text as inline code: a backtick run longer than any inside it; the table's `|` escaped. */
 function codeText(text: string, max: number): string {

@@ -92,7 +92,7 @@ const CASES: BadInput[] = [
   { ...C, title: 'branch and tag together', input: 'tag', set: { branch: 'main', tag: 'v1.0.0' } },
   { ...C, title: 'a branch name with ".."', input: 'branch', set: { branch: 'feature..x' } },
   // Not an id, so a name: looked up in the pipeline's definition (one read), then refused as unknown.
-  { ...C, title: 'a job that is neither an id nor a job name', input: 'jobs', set: { jobs: 'build job' }, reads: [/^GET \/v5\/\w{32}\/api\/pipelines\/\w{32}\?$/] },
+  { ...C, title: 'a job that is neither an id nor a job name', input: 'jobs', set: { jobs: 'build job' }, reads: [/^GET \/v3\/projects\?name=/, /^GET \/v5\/\w{32}\/api\/pipelines\/\w{32}\?$/] },
 
   ...common('codearts-pac', FLAVOURS['codearts-pac'].placeholderRunId),
   { ...P, title: 'no domain_id', input: 'domain_id', set: { domain_id: '' } },

@@ -13,7 +13,7 @@ import { withVendor, type Vendor } from './vendors.js'
 /** The vendor's inputs with ECHOED_SECRET as its one credential. */
 function withEchoedSecret(vendor: Vendor): Record<string, string> {
   const inputs = vendor.inputs('succeed')
-  for (const name of ['token', 'access_key_id', 'access_key_secret', 'app_secret']) delete inputs[name]
+  for (const name of ['token', 'access_key_id', 'access_key_secret', 'iam_endpoint', 'app_secret']) delete inputs[name]
   const credential = vendor.name === 'bkci-v4' ? 'app_secret' : 'token'
   return { ...inputs, [credential]: ECHOED_SECRET }
 }

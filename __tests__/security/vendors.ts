@@ -52,7 +52,8 @@ export async function startVendor(name: VendorName): Promise<Vendor> {
         name,
         proxy,
         inputs(scenario, extra = {}) {
-          const credentials = { access_key_id: CA.accessKey.accessKeyId, access_key_secret: CA.accessKey.secretAccessKey }
+          // The IAM project look-up that AK/SK signing needs (issue 15) goes through the stand-in too: its answer is vendor text as well.
+          const credentials = { access_key_id: CA.accessKey.accessKeyId, access_key_secret: CA.accessKey.secretAccessKey, iam_endpoint: proxy.url }
           if (!pac) return { provider: 'codearts', project_id: CA.projectId, pipeline_id: CA.pipelines[scenario], endpoint: proxy.url, ...credentials, ...COMMON, ...extra }
           const target: Record<string, string> = (extra.operation ?? 'run') === 'run' ? { repository_url: CA.pac.repositoryUrl, pipeline_file: CA.pac.files[scenario] } : { pipeline_id: CA.pac.pipelines[scenario] }
           return { provider: 'codearts-pac', domain_id: CA.domainId, endpoint: proxy.url, gitcode_token: CA.pac.gitcodeToken, ...credentials, ...target, ...COMMON, ...extra }
@@ -63,7 +64,12 @@ export async function startVendor(name: VendorName): Promise<Vendor> {
         withRunId: (answer, id) => ({ ...obj(answer), pipeline_run_id: id }),
         withRunStatus: (answer, status) => ({ ...obj(answer), status }),
         isStart: request => request.method === 'POST' && (pac ? /\/api\/pac\/pipelines\/actions\/run$/ : /\/api\/pipelines\/[^/]+\/run$/).test(path(request)),
-        pathPrefixes: scenario => (pac ? [`/v6/${CA.domainId}/api/pac/pipelines/actions`] : [`/v5/${CA.projectId}/api/pipelines/${CA.pipelines[scenario]}/`]),
+        // Besides the pipeline's own routes: the IAM project look-up of AK/SK signing (issue 15), and on v5 the
+        // pipeline definition read before a start (issue 13), which is the pipeline's path itself.
+        pathPrefixes: scenario =>
+          pac
+            ? [`/v6/${CA.domainId}/api/pac/pipelines/actions`, '/v3/projects']
+            : [`/v5/${CA.projectId}/api/pipelines/${CA.pipelines[scenario]}/`, `/v5/${CA.projectId}/api/pipelines/${CA.pipelines[scenario]}`, '/v3/projects'],
         fields: { runId: 'pipeline_run_id', jobName: 'name', jobMessage: 'message', runNumber: 'run_number' },
         secrets: [CA.accessKey.accessKeyId, CA.accessKey.secretAccessKey, CA.pac.gitcodeToken],
         close: async () => {
